@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import fastifyStatic from '@fastify/static'
+import fastifySwagger from '@fastify/swagger'
+import Ajv from 'ajv'
+import addFormats from 'ajv-formats'
+import type { Config } from './config'
+import type { Database } from './db'
+import { AppError, errorBody } from './http/errors'
+import type { RouteDeps } from './http/routes'
+import { sessionTokens } from './modules/auth/session'
+import { registerAuthRoutes } from './modules/auth/routes'
+import { registerMemberRoutes } from './modules/members/routes'
+import { registerStoreRoutes } from './modules/stores/routes'
+import type { WechatAdapter } from './wechat'
+
+export interface AppOptions {
+  config: Config
+  db: Database
+  wechat: WechatAdapter
+  /** The business clock; tests move it. */
+  clock?: () => Date
+  logger?: boolean
+}
+
+export interface AppServices extends RouteDeps {
+  config: Config
+  wechat: WechatAdapter
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: AppServices
+  }
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-cashier-key"]'] },
+    bodyLimit: 64 * 1024,
+    // Behind WeChat Cloud Hosting or any load balancer.
+    trustProxy: true
+  })
+
+  installValidation(app)
+  installErrorHandling(app)
+
+  const services: AppServices = {
+    config,
+    wechat: options.wechat,
+    db: options.db,
+    clock: options.clock ?? (() => new Date()),
+    sessions: sessionTokens(config.sessionSecret, config.sessionTtlSeconds),
+    cashierKey: config.cashierKey
+  }
+  app.decorate('services', services)
+  app.decorateRequest('session', null)
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Loyalty Mall API', version: '0.1.0' },
+      components: {
+        securitySchemes: {
+          session: { type: 'http', scheme: 'bearer' },
+          cashierKey: { type: 'apiKey', in: 'header', name: 'x-cashier-key' }
+        }
+      }
+    }
+  })
+
+  registerAuthRoutes(app)
+  registerStoreRoutes(app)
+  registerMemberRoutes(app)
+
+  app.get('/health', { schema: { hide: true } }, async () => {
+    await services.db.query('SELECT 1')
+    return { status: 'ok' }
+  })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  if (existsSync(config.h5Dir)) {
+    await app.register(fastifyStatic, { root: config.h5Dir, wildcard: false })
+  }
+  return app
+}
+
+/**
+ * Bodies are validated strictly (a number where a string belongs is an error); path and query
+ * parts arrive as text, so they are coerced to the declared types.
+ */
+function installValidation(app: FastifyInstance) {
+  const strict = addFormats(new Ajv({ coerceTypes: false, allErrors: false, useDefaults: true, removeAdditional: false }))
+  const coercing = addFormats(new Ajv({ coerceTypes: true, allErrors: false, useDefaults: true, removeAdditional: false }))
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
+}
+
+function installErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    if (error instanceof AppError) return reply.code(error.status).send(errorBody(error.code, error.field))
+    if (error.validation) {
+      const first = error.validation[0]
+      const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty
+      const field = [first?.instancePath?.replace(/^\//, '').replace(/\//g, '.'), missing].filter(Boolean).join('.') || undefined
+      if (error.validationContext === 'headers') {
+        return reply.code(400).send(errorBody('IDEMPOTENCY_KEY_REQUIRED', 'Idempotency-Key'))
+      }
+      return reply.code(400).send(errorBody('VALIDATION_FAILED', field))
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(errorBody('UNSUPPORTED_MEDIA_TYPE'))
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('PAYLOAD_TOO_LARGE'))
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(400).send(errorBody('MALFORMED_BODY'))
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return reply.code(500).send(errorBody('INTERNAL'))
+  })
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody('NOT_FOUND')))
+}

@@ -1,0 +1,51 @@
+import path from 'node:path'
+
+export interface Config {
+  production: boolean
+  host: string
+  port: number
+  /** Real PostgreSQL when set; embedded PGlite in `pgliteDir` otherwise. */
+  databaseUrl: string | null
+  pgliteDir: string
+  sessionSecret: string
+  sessionTtlSeconds: number
+  memberCodeSecret: string
+  cashierKey: string
+  wechat: { appId: string; secret: string; apiBase: string } | null
+  /** The h5 build served at / when present. */
+  h5Dir: string
+  logLevel: string
+}
+
+const DEV_SECRET = 'dev-only-secret-change-me'
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production'
+  const secret = (name: string, devDefault: string) => {
+    const value = env[name]
+    if (value) return value
+    if (production) throw new Error(`${name} must be set when NODE_ENV=production`)
+    return devDefault
+  }
+  const appId = env.WX_APPID
+  const wxSecret = env.WX_SECRET
+  if (production && !(appId && wxSecret)) {
+    throw new Error('WX_APPID and WX_SECRET must be set when NODE_ENV=production (the dev WeChat adapter is refused)')
+  }
+  const root = path.resolve(__dirname, '../..')
+  return {
+    production,
+    host: env.HOST ?? '127.0.0.1',
+    port: Number(env.PORT ?? 3000),
+    databaseUrl: env.DATABASE_URL || null,
+    pgliteDir: path.resolve(root, env.PGLITE_DIR ?? '.data/pglite'),
+    sessionSecret: secret('SESSION_SECRET', DEV_SECRET),
+    sessionTtlSeconds: Number(env.SESSION_TTL_SECONDS ?? 7 * 24 * 3600),
+    memberCodeSecret: secret('MEMBER_CODE_SECRET', `${DEV_SECRET}-member-code`),
+    cashierKey: secret('CASHIER_KEY', 'dev-cashier-key'),
+    wechat:
+      appId && wxSecret ? { appId, secret: wxSecret, apiBase: env.WX_API_BASE ?? 'https://api.weixin.qq.com' } : null,
+    h5Dir: path.resolve(root, env.H5_DIR ?? 'dist-h5'),
+    logLevel: env.LOG_LEVEL ?? 'info'
+  }
+}

@@ -1,0 +1,94 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import { ErrorBodySchema, IDEMPOTENCY_KEY_PATTERN } from '../../../types/route'
+import type { Contract, RouteInput, RouteOutput, RouteSpec } from '../../../types/route'
+import type { Queryable } from '../db'
+import type { Session, SessionTokens } from '../modules/auth/session'
+import { AppError } from './errors'
+import { runIdempotent } from './idempotency'
+
+export interface RouteDeps {
+  db: Queryable
+  clock: () => Date
+  sessions: SessionTokens
+  cashierKey: string
+}
+
+export interface HandlerContext<R extends RouteSpec> {
+  input: RouteInput<R>
+  session: R['auth'] extends 'member' ? Session : null
+  /** Inside the idempotency transaction for idempotent routes. */
+  db: Queryable
+  now: Date
+  log: FastifyBaseLogger
+}
+
+export type Handlers<C extends Contract> = {
+  [K in keyof C]: C[K] extends RouteSpec ? (ctx: HandlerContext<C[K]>) => Promise<RouteOutput<C[K]>> : never
+}
+
+const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'Unique per attempted operation; reuse it on retry' })
+}, { required: ['idempotency-key'] })
+
+/** Registers every route of a contract with its handler; the contract is the only place a shape is written. */
+export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: RouteDeps, contract: C, handlers: Handlers<C>) {
+  for (const [routeKey, spec] of Object.entries(contract) as [keyof C & string, RouteSpec][]) {
+    const [method, url] = routeKey.split(' ')
+    const handler = handlers[routeKey] as (ctx: HandlerContext<RouteSpec>) => Promise<unknown>
+    app.route({
+      method,
+      url,
+      schema: {
+        summary: spec.summary,
+        tags: [...spec.tags],
+        ...(spec.params && { params: spec.params }),
+        ...(spec.query && { querystring: spec.query }),
+        ...(spec.body && { body: spec.body }),
+        ...(spec.idempotent && { headers: IdempotencyHeaders }),
+        ...(spec.auth === 'member' && { security: [{ session: [] }] }),
+        ...(spec.auth === 'cashier' && { security: [{ cashierKey: [] }] }),
+        response: { 200: spec.response, '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
+      },
+      // Authentication before validation: an anonymous caller learns nothing about the body's shape.
+      onRequest: async (request) => {
+        request.session = authenticate(request, spec.auth, deps)
+      },
+      handler: async (request) => {
+        const now = deps.clock()
+        const input = { params: request.params, query: request.query, body: request.body }
+        const run = (db: Queryable) =>
+          handler({ input: input as never, session: request.session as never, db, now, log: request.log })
+        if (!spec.idempotent) return run(deps.db)
+        const key = request.headers['idempotency-key'] as string
+        return runIdempotent(
+          deps.db,
+          { scope: `user:${request.session?.userId}`, key, route: routeKey, payload: input, now },
+          run
+        )
+      }
+    })
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: Session | null
+  }
+}
+
+function authenticate(request: FastifyRequest, auth: RouteSpec['auth'], deps: RouteDeps): Session | null {
+  if (auth === 'none') return null
+  if (auth === 'cashier') {
+    const given = Buffer.from(String(request.headers['x-cashier-key'] ?? ''))
+    const expected = Buffer.from(deps.cashierKey)
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('CASHIER_KEY_INVALID')
+    return null
+  }
+  const header = request.headers.authorization
+  if (!header) throw new AppError('UNAUTHENTICATED')
+  const [scheme, token] = header.split(' ')
+  if (scheme !== 'Bearer' || !token) throw new AppError('SESSION_INVALID')
+  return deps.sessions.verify(token, deps.clock())
+}

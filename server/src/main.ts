@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs'
+import { buildApp } from './app'
+import { loadConfig } from './config'
+import { connectDatabase } from './db'
+import { migrate } from './db/migrate'
+import { isEmpty, seedDemoData } from './seed/demo'
+import { createWechatAdapter } from './wechat'
+
+async function main() {
+  const config = loadConfig()
+  const db = await connectDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir })
+  const applied = await migrate(db)
+  if (!config.production && (await isEmpty(db))) await seedDemoData(db)
+
+  const wechat = createWechatAdapter(config)
+  const app = await buildApp({ config, db, wechat })
+  app.log.info({ migrations: applied, database: db.kind, wechat: wechat.kind }, 'starting')
+  await app.listen({ host: config.host, port: config.port })
+
+  const base = `http://${config.host}:${config.port}`
+  const lines = [
+    '',
+    'Loyalty Mall is running',
+    `  database:  ${db.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.pgliteDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+    `  API:       ${base}/api   OpenAPI: ${base}/openapi.json   health: ${base}/health`,
+    existsSync(config.h5Dir)
+      ? `  h5 app:    ${base}/\n  join demo: ${base}/#/pages/join/index?scene=${encodeURIComponent('s=SH001&g=E07')}`
+      : '  h5 app:    not built (npm run build:h5)',
+    ''
+  ]
+  process.stdout.write(lines.join('\n') + '\n')
+
+  const shutdown = async () => {
+    await app.close()
+    await db.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', shutdown)
+  process.once('SIGTERM', shutdown)
+}
+
+main().catch((error) => {
+  process.stderr.write(`Loyalty Mall failed to start: ${error instanceof Error ? error.stack : error}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,63 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Config } from '../config'
+import { AppError } from '../http/errors'
+
+export interface WechatSession {
+  openid: string
+  unionid: string | null
+  sessionKey: string
+}
+
+/** Every call to WeChat's open APIs goes through this adapter (real HTTP, or the dev stand-in). */
+export interface WechatAdapter {
+  readonly kind: 'http' | 'dev'
+  /** code2Session: the code from wx.login, valid 5 minutes and once. */
+  code2Session(code: string): Promise<WechatSession>
+}
+
+export function createWechatAdapter(config: Config): WechatAdapter {
+  return config.wechat ? httpWechatAdapter(config.wechat) : devWechatAdapter()
+}
+
+/** WeChat error codes that mean the code itself is bad (invalid, used, or from another app). */
+const BAD_CODE_ERRORS = new Set([40029, 40163, 40226, 40013])
+
+export function httpWechatAdapter(options: { appId: string; secret: string; apiBase: string }): WechatAdapter {
+  return {
+    kind: 'http',
+    async code2Session(code) {
+      const url = new URL('/sns/jscode2session', options.apiBase)
+      url.search = new URLSearchParams({
+        appid: options.appId,
+        secret: options.secret,
+        js_code: code,
+        grant_type: 'authorization_code'
+      }).toString()
+      let body: { openid?: string; unionid?: string; session_key?: string; errcode?: number; errmsg?: string }
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(5000) })
+        if (!response.ok) throw new Error(`HTTP ${response.status}`)
+        body = (await response.json()) as typeof body
+      } catch {
+        throw new AppError('WECHAT_UNAVAILABLE')
+      }
+      if (body.errcode && BAD_CODE_ERRORS.has(body.errcode)) throw new AppError('LOGIN_CODE_INVALID')
+      if (body.errcode || !body.openid || !body.session_key) throw new AppError('WECHAT_UNAVAILABLE')
+      return { openid: body.openid, unionid: body.unionid ?? null, sessionKey: body.session_key }
+    }
+  }
+}
+
+/**
+ * Development without WeChat credentials: the same code always maps to the same openid, so the h5
+ * build (which sends a stable per-browser code) keeps its identity. Refused in production by config.
+ */
+export function devWechatAdapter(): WechatAdapter {
+  return {
+    kind: 'dev',
+    async code2Session(code) {
+      const openid = `dev_${createHash('sha256').update(code).digest('base64url').slice(0, 24)}`
+      return { openid, unionid: null, sessionKey: randomBytes(16).toString('base64') }
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { Type } from '@sinclair/typebox'
+import { DateTime, strictObject } from './common'
+import { defineRoutes } from './route'
+
+export const authRoutes = defineRoutes({
+  'POST /api/auth/login': {
+    summary: 'Exchange a wx.login code for a session token',
+    tags: ['auth'],
+    auth: 'none',
+    body: Type.Object(
+      { code: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+$' }) },
+      strictObject
+    ),
+    response: Type.Object({
+      token: Type.String(),
+      expiresAt: DateTime,
+      isMember: Type.Boolean()
+    }),
+    errors: ['LOGIN_CODE_INVALID', 'WECHAT_UNAVAILABLE']
+  }
+})

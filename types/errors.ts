@@ -1,0 +1,33 @@
+// Every error the API can answer with: a stable code, its HTTP status and a message a person can read.
+// Plain data without a schema library, so the mini-program may import it as a value.
+export const apiErrors = {
+  VALIDATION_FAILED: { status: 400, message: '提交的信息有误，请检查后重试' },
+  MALFORMED_BODY: { status: 400, message: '请求格式有误' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: '提交的内容过大' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '请求格式不受支持' },
+  UNAUTHENTICATED: { status: 401, message: '请先登录' },
+  SESSION_INVALID: { status: 401, message: '登录状态无效，请重新进入' },
+  SESSION_EXPIRED: { status: 401, message: '登录已过期，请重新进入' },
+  LOGIN_CODE_INVALID: { status: 400, message: '微信登录失败，请重试' },
+  CASHIER_KEY_INVALID: { status: 403, message: '收银台未授权' },
+  STORE_NOT_FOUND: { status: 404, message: '门店不存在或已停止营业' },
+  STAFF_NOT_FOUND: { status: 404, message: '导购不存在或已离职' },
+  NOT_A_MEMBER: { status: 404, message: '您还不是会员，请先加入会员' },
+  MEMBER_CODE_INVALID: { status: 400, message: '会员码无效' },
+  MEMBER_CODE_EXPIRED: { status: 400, message: '会员码已过期，请让顾客刷新' },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: '请求缺少幂等键' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: '重复的请求与原请求内容不一致' },
+  NOT_FOUND: { status: 404, message: '请求的内容不存在' },
+  WECHAT_UNAVAILABLE: { status: 502, message: '微信服务繁忙，请稍后重试' },
+  INTERNAL: { status: 500, message: '服务开小差了，请稍后重试' }
+} as const satisfies Record<string, { status: number; message: string }>
+
+export type ApiErrorCode = keyof typeof apiErrors
+
+/** The body of every non-2xx answer. */
+export interface ApiErrorBody {
+  code: ApiErrorCode
+  message: string
+  /** Which field failed validation, when one did. */
+  field?: string
+}

@@ -1,0 +1,45 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import type { ApiErrorCode } from './errors'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+export type RouteKey = `${HttpMethod} /${string}`
+
+/**
+ * One route of the API, written once: the server validates and serialises with it, the client is
+ * typed from it, /openapi.json is generated from it.
+ */
+export interface RouteSpec {
+  summary: string
+  tags: readonly string[]
+  /** member: a session token from /auth/login; cashier: the store cashier key; none: public. */
+  auth: 'member' | 'cashier' | 'none'
+  /** Mutating routes take an Idempotency-Key header: a retry answers with the first response. */
+  idempotent?: boolean
+  params?: TSchema
+  query?: TSchema
+  body?: TSchema
+  response: TSchema
+  /** The error codes this route can answer with besides validation and authentication ones. */
+  errors: readonly ApiErrorCode[]
+}
+
+export type Contract = Record<RouteKey, RouteSpec>
+
+export const defineRoutes = <const C extends Contract>(routes: C): C => routes
+
+type Part<S, Name extends string> = S extends TSchema ? { [K in Name]: Static<S> } : {}
+
+/** What a caller passes: only the parts the route declares. */
+export type RouteInput<R extends RouteSpec> = Part<R['params'], 'params'> &
+  Part<R['query'], 'query'> &
+  Part<R['body'], 'body'>
+
+export type RouteOutput<R extends RouteSpec> = Static<R['response']>
+
+export const ErrorBodySchema = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  field: Type.Optional(Type.String())
+})
+
+export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_-]{8,64}$'
