@@ -1,0 +1,22 @@
+export default defineAppConfig({
+  // The card comes first: opening the mini-program again goes straight to it.
+  pages: ['pages/member/index', 'pages/home/index', 'pages/mine/index', 'pages/join/index'],
+  window: {
+    navigationBarTitleText: '乐享会员',
+    navigationBarBackgroundColor: '#1f1f1f',
+    navigationBarTextStyle: 'white',
+    backgroundColor: '#f5f5f5',
+    backgroundTextStyle: 'dark'
+  },
+  tabBar: {
+    color: '#8c8c8c',
+    selectedColor: '#c9972e',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    list: [
+      { pagePath: 'pages/home/index', text: '首页' },
+      { pagePath: 'pages/member/index', text: '会员' },
+      { pagePath: 'pages/mine/index', text: '我的' }
+    ]
+  }
+})

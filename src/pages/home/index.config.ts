@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '乐享会员',
+  enablePullDownRefresh: true
+})

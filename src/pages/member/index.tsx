@@ -1,0 +1,73 @@
+import { Text, View } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import type { MemberCard } from '../../../types'
+import { MemberQrCode } from '../../components/member-qr-code'
+import { EmptyState, ErrorState, LoadingSkeleton } from '../../components/page-state'
+import { TierBadge } from '../../components/tier-badge'
+import { TierProgress } from '../../components/tier-progress'
+import { useMemberStore } from '../../stores/member'
+import { formatDay, formatNumber } from '../../utils/format'
+import './index.scss'
+
+export function MemberCardView({ card }: { card: MemberCard }) {
+  return (
+    <View className='member-card' data-testid='member-card'>
+      <View className='member-card__head'>
+        <Text className='member-card__brand'>乐享会员</Text>
+        <TierBadge tier={card.tier} />
+      </View>
+      <View className='member-card__points'>
+        <Text className='member-card__points-value' data-testid='points-balance'>
+          {formatNumber(card.points.balance)}
+        </Text>
+        <Text className='member-card__points-unit'>积分</Text>
+      </View>
+      <TierProgress card={card} />
+      <View className='member-card__foot'>
+        <Text>NO. {card.memberNo}</Text>
+        <Text>
+          {card.joinedStore ? `${card.joinedStore.name} · ` : ''}
+          {formatDay(card.joinedAt)}入会
+        </Text>
+      </View>
+    </View>
+  )
+}
+
+export default function MemberPage() {
+  const { status, card, error, load } = useMemberStore()
+
+  useDidShow(() => {
+    void load()
+  })
+  usePullDownRefresh(async () => {
+    await load()
+    Taro.stopPullDownRefresh()
+  })
+
+  if (status === 'idle' || status === 'loading') return <LoadingSkeleton rows={6} />
+  if (status === 'error') return <ErrorState message={error ?? ''} onRetry={load} />
+  if (status === 'not-member' || !card) {
+    return (
+      <EmptyState
+        title='您还不是会员'
+        description='扫描门店的会员码，或选择一家门店，即可加入会员、领取入会积分'
+        action={
+          <Button type='primary' onClick={() => Taro.navigateTo({ url: '/pages/join/index' })}>
+            加入会员
+          </Button>
+        }
+      />
+    )
+  }
+  return (
+    <View className='member-page safe-bottom'>
+      <MemberCardView card={card} />
+      <View className='member-page__code'>
+        <Text className='section-title'>会员码</Text>
+        <MemberQrCode />
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,44 @@
+import { Text, View } from '@tarojs/components'
+import Taro, { useDidShow } from '@tarojs/taro'
+import { Cell, CellGroup } from '@nutui/nutui-react-taro'
+import { TierBadge } from '../../components/tier-badge'
+import { useMemberStore } from '../../stores/member'
+import { formatPoints } from '../../utils/format'
+import './index.scss'
+
+export default function MinePage() {
+  const { status, card, load } = useMemberStore()
+  useDidShow(() => {
+    void load()
+  })
+
+  return (
+    <View className='mine-page safe-bottom'>
+      <View className='mine-profile'>
+        <View className='mine-profile__avatar'>
+          <Text>{card ? '会' : '客'}</Text>
+        </View>
+        <View className='mine-profile__info'>
+          {card ? (
+            <>
+              <Text className='mine-profile__name'>会员 {card.memberNo}</Text>
+              <TierBadge tier={card.tier} size='small' />
+            </>
+          ) : (
+            <Text className='mine-profile__name'>{status === 'loading' ? '加载中…' : '访客'}</Text>
+          )}
+        </View>
+      </View>
+      <CellGroup>
+        {card ? (
+          <>
+            <Cell title='会员卡与会员码' extra={formatPoints(card.points.balance)} clickable onClick={() => Taro.switchTab({ url: '/pages/member/index' })} />
+            <Cell title='开卡门店' extra={card.joinedStore?.name ?? '线上'} />
+          </>
+        ) : (
+          <Cell title='加入会员' extra='入会送积分' clickable onClick={() => Taro.navigateTo({ url: '/pages/join/index' })} />
+        )}
+      </CellGroup>
+    </View>
+  )
+}
