@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto'
+import os from 'node:os'
+import path from 'node:path'
+import assert from 'node:assert/strict'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { buildApp } from '../src/app'
+import { loadConfig, type Config } from '../src/config'
+import { connectPglite, connectPostgres, type Database } from '../src/db'
+import { migrate } from '../src/db/migrate'
+import { seedDemoData } from '../src/seed/demo'
+import { devWechatAdapter, type WechatAdapter } from '../src/wechat'
+import { apiErrors, type ApiErrorCode } from '../../types/errors'
+
+/** A business clock the tests move by hand; it never moves by itself, so runs are deterministic. */
+export interface TestClock {
+  now(): Date
+  set(at: Date | string | number): void
+  advance(ms: number): void
+}
+
+export function movableClock(start: Date | string | number = DEFAULT_START): TestClock {
+  let current = new Date(start).getTime()
+  return {
+    now: () => new Date(current),
+    set: (at) => {
+      current = new Date(at).getTime()
+    },
+    advance: (ms) => {
+      current += ms
+    }
+  }
+}
+
+/** A whole second, well inside a member-code window, in Asia/Shanghai business hours. */
+export const DEFAULT_START = '2026-03-02T02:00:05.000Z'
+export const SECOND = 1000
+export const MINUTE = 60 * SECOND
+export const HOUR = 60 * MINUTE
+export const DAY = 24 * HOUR
+
+export interface StartOptions {
+  /** Extra environment for loadConfig (SESSION_TTL_SECONDS, WX_APPID, …). */
+  env?: Record<string, string>
+  /** The WeChat adapter; the dev one unless given. */
+  wechat?: WechatAdapter | ((config: Config) => WechatAdapter)
+  /** Where the clock starts. */
+  now?: Date | string | number
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  db: Database
+  clock: TestClock
+  config: Config
+  /** Logs in with `code` (a fresh random one by default, so every call is a new person); returns the token. */
+  login(code?: string): Promise<string>
+  /** POST /api/members/join with a fresh Idempotency-Key unless one is given. */
+  join(token: string, body: unknown, idempotencyKey?: string): Promise<LightMyRequestResponse>
+  close(): Promise<void>
+}
+
+export const uniqueCode = (prefix = 'code') => `${prefix}_${randomUUID().replace(/-/g, '')}`
+export const newKey = () => `key_${randomUUID().replace(/-/g, '')}`
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/**
+ * The app on a real PostgreSQL when DATABASE_URL is set (shared by every test file, so tests use
+ * their own people), otherwise on an in-memory PGlite of its own; migrated and seeded either way.
+ */
+export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
+  const databaseUrl = process.env.DATABASE_URL || null
+  const db = databaseUrl ? connectPostgres(databaseUrl) : await connectPglite()
+  await migrate(db)
+  await seedDemoData(db)
+
+  const clock = movableClock(options.now)
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    // Never serve (or race with a rebuild of) the h5 bundle from tests.
+    H5_DIR: path.join(os.tmpdir(), `loyalty-mall-no-h5-${randomUUID()}`),
+    LOG_LEVEL: 'silent',
+    ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+    ...options.env
+  })
+  const wechat =
+    typeof options.wechat === 'function' ? options.wechat(config) : (options.wechat ?? devWechatAdapter())
+  const app = await buildApp({ config, db, wechat, clock: () => clock.now(), logger: false })
+  await app.ready()
+
+  const login = async (code = uniqueCode()) => {
+    const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { code } })
+    assert.equal(response.statusCode, 200, `login failed: ${response.body}`)
+    return response.json().token as string
+  }
+
+  const join = (token: string, body: unknown, idempotencyKey = newKey()) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/members/join',
+      headers: { ...bearer(token), 'idempotency-key': idempotencyKey },
+      payload: body as Record<string, unknown>
+    })
+
+  return {
+    app,
+    db,
+    clock,
+    config,
+    login,
+    join,
+    async close() {
+      await app.close()
+      await db.close()
+    }
+  }
+}
+
+/** The user id a session token names (its `sub`), read without verifying. */
+export function userIdOf(token: string): number {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { sub: string }
+  return Number(payload.sub)
+}
+
+/** Asserts an error answer: the status and stable code of types/errors.ts, and a message a person can read. */
+export function assertApiError(response: LightMyRequestResponse, code: ApiErrorCode, context = '') {
+  const where = `${context ? `${context}: ` : ''}${response.statusCode} ${response.body}`
+  assert.equal(response.statusCode, apiErrors[code].status, where)
+  assert.match(String(response.headers['content-type']), /^application\/json/, where)
+  const body = response.json() as { code: string; message: string }
+  assert.equal(body.code, code, where)
+  assert.equal(body.message, apiErrors[code].message, where)
+  assert.ok(body.message.length > 0 && /[\u4e00-\u9fff]/.test(body.message), `message should be zh-CN: ${where}`)
+}
+
+/** Tables a request may change; fingerprinted to prove that a refused request changed nothing. */
+const WRITABLE_TABLES: Record<string, string> = {
+  users: 'id',
+  members: 'id',
+  point_accounts: 'member_id',
+  point_entries: 'id',
+  point_lots: 'id',
+  idempotency_keys: 'scope, key',
+  stores: 'id',
+  staff: 'id',
+  tiers: 'code',
+  loyalty_rules: 'singleton'
+}
+
+/** Row count and a digest of every row of each writable table. */
+export async function snapshot(db: Database): Promise<Record<string, string>> {
+  const result: Record<string, string> = {}
+  for (const [table, order] of Object.entries(WRITABLE_TABLES)) {
+    const { rows } = await db.query<{ n: number; digest: string | null }>(
+      `SELECT count(*) AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY ${order}), '')) AS digest FROM ${table} t`
+    )
+    result[table] = `${rows[0].n}:${rows[0].digest}`
+  }
+  return result
+}
+
+export async function count(db: Database, sql: string, params: unknown[] = []): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(sql, params)
+  return Number(rows[0].n)
+}
