@@ -40,7 +40,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-cashier-key"]'] },
     bodyLimit: 64 * 1024,
     // Behind WeChat Cloud Hosting or any load balancer.
-    trustProxy: true
+    trustProxy: true,
+    // Errors the router raises before any route or error handler runs (an undecodable URL, an
+    // over-long path parameter) still answer with a contract error body, not Fastify's own.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL') return reply.code(400).send(errorBody('MALFORMED_BODY'))
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.code(400).send(errorBody('VALIDATION_FAILED'))
+      request.log.error({ err: error }, 'router error')
+      return reply.code(500).send(errorBody('INTERNAL'))
+    }
   })
 
   installValidation(app)

@@ -45,6 +45,8 @@ export interface StartOptions {
   wechat?: WechatAdapter | ((config: Config) => WechatAdapter)
   /** Where the clock starts. */
   now?: Date | string | number
+  /** Another app on this (already migrated) database, e.g. to try another configuration; left open on close(). */
+  db?: Database
 }
 
 export interface TestApp {
@@ -69,9 +71,12 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
  */
 export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
   const databaseUrl = process.env.DATABASE_URL || null
-  const db = databaseUrl ? connectPostgres(databaseUrl) : await connectPglite()
-  await migrate(db)
-  await seedDemoData(db)
+  const ownsDb = !options.db
+  const db = options.db ?? (databaseUrl ? connectPostgres(databaseUrl) : await connectPglite())
+  if (ownsDb) {
+    await migrate(db)
+    await seedDemoData(db)
+  }
 
   const clock = movableClock(options.now)
   const config = loadConfig({
@@ -110,7 +115,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     join,
     async close() {
       await app.close()
-      await db.close()
+      if (ownsDb) await db.close()
     }
   }
 }
