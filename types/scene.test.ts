@@ -16,17 +16,21 @@ describe('parseStoreScene', () => {
     assert.deepEqual(parseStoreScene('s%3dSH001%26g%3dE07'), { storeCode: 'SH001', staffCode: 'E07' }, 'lowercase hex')
   })
 
-  test('the longest codes fit the 32-character limit', () => {
-    const scene = `s=${'A'.repeat(16)}&g=${'9'.repeat(12)}`
-    assert.ok(scene.length <= SCENE_MAX_LENGTH)
-    assert.deepEqual(parseStoreScene(scene), { storeCode: 'A'.repeat(16), staffCode: '9'.repeat(12) })
-    assert.deepEqual(parseStoreScene(encodeURIComponent(scene)), { storeCode: 'A'.repeat(16), staffCode: '9'.repeat(12) })
+  test('codes up to the 32-character limit', () => {
+    const scene = `s=${'A'.repeat(16)}&g=${'9'.repeat(11)}`
+    assert.equal(scene.length, SCENE_MAX_LENGTH)
+    assert.deepEqual(parseStoreScene(scene), { storeCode: 'A'.repeat(16), staffCode: '9'.repeat(11) })
+    // Encoded it is longer than 32 characters; the limit applies to the decoded scene.
+    assert.deepEqual(parseStoreScene(encodeURIComponent(scene)), { storeCode: 'A'.repeat(16), staffCode: '9'.repeat(11) })
+    assert.deepEqual(parseStoreScene(`s=${'A'.repeat(16)}`), { storeCode: 'A'.repeat(16) })
+    assert.deepEqual(parseStoreScene(`s=SH&g=${'9'.repeat(12)}`), { storeCode: 'SH', staffCode: '9'.repeat(12) })
   })
 
   const bad: [string, unknown][] = [
     ['empty', ''],
     ['longer than 32 characters', `s=SH001&g=E07&${'x'.repeat(20)}`],
-    ['33 characters once decoded', `s=${'A'.repeat(16)}&g=${'9'.repeat(12)}0`],
+    ['33 characters (longest store and staff codes together)', `s=${'A'.repeat(16)}&g=${'9'.repeat(12)}`],
+    ['33 characters once decoded', encodeURIComponent(`s=${'A'.repeat(16)}&g=${'9'.repeat(12)}`)],
     ['far too long raw', 's=SH001'.padEnd(200, '&')],
     ['undecodable', '%E0%A4%A'],
     ['undecodable after a good part', 's=SH001%E0%A4%A'],
@@ -63,7 +67,7 @@ describe('parseStoreScene', () => {
 
 describe('buildStoreScene', () => {
   test('builds what parseStoreScene reads back, raw and URI-encoded', () => {
-    for (const scene of [{ storeCode: 'SH001' }, { storeCode: 'SH001', staffCode: 'E07' }, { storeCode: 'A'.repeat(16), staffCode: '9'.repeat(12) }]) {
+    for (const scene of [{ storeCode: 'SH001' }, { storeCode: 'SH001', staffCode: 'E07' }, { storeCode: 'A'.repeat(16), staffCode: '9'.repeat(11) }]) {
       const built = buildStoreScene(scene)
       assert.ok(built.length <= SCENE_MAX_LENGTH)
       assert.deepEqual(parseStoreScene(built), scene)
@@ -77,6 +81,7 @@ describe('buildStoreScene', () => {
     assert.throws(() => buildStoreScene({ storeCode: 'sh001' }), RangeError)
     assert.throws(() => buildStoreScene({ storeCode: 'SH001', staffCode: 'e07' }), RangeError)
     assert.throws(() => buildStoreScene({ storeCode: 'A'.repeat(17) }), RangeError)
-    assert.throws(() => buildStoreScene({ storeCode: 'SH&g=E07' }), RangeError)
+    assert.throws(() => buildStoreScene({ storeCode: 'A'.repeat(16), staffCode: '9'.repeat(12) }), RangeError, 'over 32 characters')
+    assert.throws(() => buildStoreScene({ storeCode: 'SH%01' }), RangeError)
   })
 })
