@@ -3,6 +3,18 @@ import { Button, Empty, Skeleton } from '@nutui/nutui-react-taro'
 import type { ReactNode } from 'react'
 import './index.scss'
 
+/**
+ * NutUI's Empty loads its default pictures from a CDN, which a mini-program may not reach:
+ * the state's picture is drawn here instead.
+ */
+function StateEmblem({ tone }: { tone: 'empty' | 'error' }) {
+  return (
+    <View className={`page-state__emblem page-state__emblem--${tone}`}>
+      <View className='page-state__emblem-mark' />
+    </View>
+  )
+}
+
 /** Placeholder blocks while a page loads, instead of a blank screen. */
 export function LoadingSkeleton({ rows = 4 }: { rows?: number }) {
   return (
@@ -15,7 +27,7 @@ export function LoadingSkeleton({ rows = 4 }: { rows?: number }) {
 export function ErrorState({ message, onRetry }: { message: string; onRetry: () => void }) {
   return (
     <View className='page-state'>
-      <Empty status='network' title='加载失败' description={message} />
+      <Empty image={<StateEmblem tone='error' />} imageSize={100} title='加载失败' description={message} />
       <Button type='primary' onClick={onRetry}>
         重试
       </Button>
@@ -26,7 +38,7 @@ export function ErrorState({ message, onRetry }: { message: string; onRetry: () 
 export function EmptyState({ title, description, action }: { title: string; description: string; action?: ReactNode }) {
   return (
     <View className='page-state'>
-      <Empty status='empty' title={title} description={description} />
+      <Empty image={<StateEmblem tone='empty' />} imageSize={100} title={title} description={description} />
       {action}
     </View>
   )
