@@ -2,7 +2,7 @@
 // Plain data without a schema library, so the mini-program may import it as a value.
 export const apiErrors = {
   VALIDATION_FAILED: { status: 400, message: '提交的信息有误，请检查后重试' },
-  MALFORMED_BODY: { status: 400, message: '请求格式有误' },
+  MALFORMED_REQUEST: { status: 400, message: '请求格式有误' },
   PAYLOAD_TOO_LARGE: { status: 413, message: '提交的内容过大' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '请求格式不受支持' },
   UNAUTHENTICATED: { status: 401, message: '请先登录' },

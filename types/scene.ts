@@ -3,8 +3,9 @@
 // Shared by the mini-program (reading a scan) and the server (drawing codes), so the format lives once.
 
 export const SCENE_MAX_LENGTH = 32
-export const STORE_CODE_PATTERN = '^[A-Z0-9]{2,16}$'
+export const STORE_CODE_PATTERN = '^[A-Z0-9]{2,12}$'
 export const STAFF_CODE_PATTERN = '^[A-Z0-9]{1,12}$'
+// The longest scene, `s=` + 12 + `&g=` + 12 = 29 characters, fits WeChat's 32.
 
 export interface StoreScene {
   storeCode: string
@@ -40,6 +41,10 @@ export function parseStoreScene(raw: unknown): StoreScene | null {
 
 export function buildStoreScene({ storeCode, staffCode }: StoreScene): string {
   const scene = staffCode ? `s=${storeCode}&g=${staffCode}` : `s=${storeCode}`
-  if (!parseStoreScene(scene)) throw new RangeError(`not a valid store scene: ${scene}`)
+  const parsed = parseStoreScene(scene)
+  // Parsing back to the same codes rules out a code that smuggles in `&g=` or the like.
+  if (!parsed || parsed.storeCode !== storeCode || parsed.staffCode !== staffCode) {
+    throw new RangeError(`not a valid store scene: ${scene}`)
+  }
   return scene
 }

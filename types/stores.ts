@@ -3,7 +3,7 @@ import { strictObject } from './common'
 import { defineRoutes } from './route'
 import { STAFF_CODE_PATTERN, STORE_CODE_PATTERN } from './scene'
 
-export const StoreCode = Type.String({ pattern: STORE_CODE_PATTERN, maxLength: 16 })
+export const StoreCode = Type.String({ pattern: STORE_CODE_PATTERN, maxLength: 12 })
 export const StaffCode = Type.String({ pattern: STAFF_CODE_PATTERN, maxLength: 12 })
 
 export const StoreSchema = Type.Object({

@@ -3,7 +3,7 @@
 
 CREATE TABLE stores (
   id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  code text NOT NULL UNIQUE CHECK (code ~ '^[A-Z0-9]{2,16}$'),
+  code text NOT NULL UNIQUE CHECK (code ~ '^[A-Z0-9]{2,12}$'),
   name text NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
   city text NOT NULL,
   address text NOT NULL,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
 import Ajv from 'ajv'
@@ -43,12 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: true,
     // Errors the router raises before any route or error handler runs (an undecodable URL, an
     // over-long path parameter) still answer with a contract error body, not Fastify's own.
-    frameworkErrors: (error, request, reply) => {
-      if (error.code === 'FST_ERR_BAD_URL') return reply.code(400).send(errorBody('MALFORMED_BODY'))
-      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.code(400).send(errorBody('VALIDATION_FAILED'))
-      request.log.error({ err: error }, 'router error')
-      return reply.code(500).send(errorBody('INTERNAL'))
-    }
+    frameworkErrors: (error, request, reply) => answerFrameworkError(error, request, reply)
   })
 
   installValidation(app)
@@ -103,6 +98,13 @@ function installValidation(app: FastifyInstance) {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
 }
 
+function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_BAD_URL') return reply.code(400).send(errorBody('MALFORMED_REQUEST'))
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.code(400).send(errorBody('VALIDATION_FAILED'))
+  request.log.error({ err: error }, 'router error')
+  return reply.code(500).send(errorBody('INTERNAL'))
+}
+
 function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) return reply.code(error.status).send(errorBody(error.code, error.field))
@@ -118,7 +120,7 @@ function installErrorHandling(app: FastifyInstance) {
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(errorBody('UNSUPPORTED_MEDIA_TYPE'))
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('PAYLOAD_TOO_LARGE'))
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return reply.code(400).send(errorBody('MALFORMED_BODY'))
+      return reply.code(400).send(errorBody('MALFORMED_REQUEST'))
     }
     request.log.error({ err: error }, 'unhandled error')
     return reply.code(500).send(errorBody('INTERNAL'))

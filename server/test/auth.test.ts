@@ -42,6 +42,17 @@ describe('login', () => {
     assert.equal(new Date(rows[0].last).toISOString(), t.clock.now().toISOString())
   })
 
+  test('the same person logging in 10 times at once is still one user', async () => {
+    const code = uniqueCode()
+    const responses = await Promise.all(Array.from({ length: 10 }, () => login(code)))
+    for (const response of responses) assert.equal(response.statusCode, 200, response.body)
+    const ids = new Set(responses.map((response) => userIdOf(response.json().token)))
+    assert.equal(ids.size, 1)
+    const { rows } = await t.db.query<{ openid: string }>('SELECT openid FROM users WHERE id = $1', [[...ids][0]])
+    const { rows: same } = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM users WHERE openid = $1', [rows[0].openid])
+    assert.equal(same[0].n, 1)
+  })
+
   test('after joining, logging in again says isMember=true', async () => {
     const code = uniqueCode()
     const token = (await login(code)).json().token

@@ -23,7 +23,7 @@ describe('points ledger invariants', () => {
     count(t.db, 'SELECT balance AS n FROM point_accounts WHERE member_id = $1', [memberId])
   const sumOf = (memberId: number) =>
     count(t.db, 'SELECT coalesce(sum(amount), 0) AS n FROM point_entries WHERE member_id = $1', [memberId])
-  const earn = (memberId: number, amount: number, eventId = randomUUID(), eventType = 'test_bonus') =>
+  const earn = (memberId: number, amount: number, eventId: string = randomUUID(), eventType = 'test_bonus') =>
     earnPoints(t.db, { memberId, amount, eventType, eventId, reason: '测试奖励', now: t.clock.now(), expiryDays: 365 })
 
   /** balance = Σ entries, and each entry's balance_after is the running sum, for the member. */
@@ -131,11 +131,14 @@ describe('points ledger invariants', () => {
   })
 
   test('20 different events at once all post, and the balance is their sum', async () => {
-    const { memberId } = await newMember()
+    const { memberId, token } = await newMember()
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => earn(memberId, i + 1)))
     assert.ok(results.every(Boolean))
     assert.equal(await balanceOf(memberId), 100 + (20 * 21) / 2)
     await assertConsistent(memberId)
+    // The member's card shows the ledger's balance.
+    const card = await t.app.inject({ method: 'GET', url: '/api/members/me', headers: { authorization: `Bearer ${token}` } })
+    assert.equal(card.json().points.balance, 310)
   })
 
   test('earned points are positive integers', async () => {

@@ -153,6 +153,8 @@ describe('login through the real WeChat HTTP adapter (against a local fake)', ()
     const before = await snapshot(t.db)
     assertApiError(await login(`e-1-${person()}`), 'WECHAT_UNAVAILABLE', 'errcode -1 (system busy)')
     assertApiError(await login(`e45011-${person()}`), 'WECHAT_UNAVAILABLE', 'errcode 45011 (rate limited)')
+    // A wrong appid is our configuration, not the person's code: they can do nothing about it.
+    assertApiError(await login(`e40013-${person()}`), 'WECHAT_UNAVAILABLE', 'errcode 40013 (invalid appid)')
     assertApiError(await login(`http500-${person()}`), 'WECHAT_UNAVAILABLE', 'HTTP 500')
     assertApiError(await login(`html-${person()}`), 'WECHAT_UNAVAILABLE', 'not JSON')
     assertApiError(await login(`noopenid-${person()}`), 'WECHAT_UNAVAILABLE', 'no openid')

@@ -33,7 +33,7 @@ describe('the typed API client', () => {
   })
 
   it('on a 401 logs in again once and retries the call with the same Idempotency-Key', async () => {
-    const backend = fakeBackend((request, logins) =>
+    const backend = fakeBackend((_request, logins) =>
       logins === 0
         ? { status: 401, data: { code: 'SESSION_EXPIRED', message: 'expired' } }
         : { status: 200, data: { card, joinedNow: true, welcomePoints: 100 } }

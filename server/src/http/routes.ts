@@ -36,6 +36,8 @@ const IdempotencyHeaders = Type.Object({
 export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: RouteDeps, contract: C, handlers: Handlers<C>) {
   for (const [routeKey, spec] of Object.entries(contract) as [keyof C & string, RouteSpec][]) {
     const [method, url] = routeKey.split(' ')
+    // Idempotency keys are kept per member: a route without a session has no key space.
+    if (spec.idempotent && spec.auth !== 'member') throw new Error(`${routeKey}: idempotent routes need auth 'member'`)
     const handler = handlers[routeKey] as (ctx: HandlerContext<RouteSpec>) => Promise<unknown>
     app.route({
       method,
@@ -64,7 +66,7 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
         const key = request.headers['idempotency-key'] as string
         return runIdempotent(
           deps.db,
-          { scope: `user:${request.session?.userId}`, key, route: routeKey, payload: input, now },
+          { scope: `user:${request.session!.userId}`, key, route: routeKey, payload: input, now },
           run
         )
       }

@@ -19,8 +19,11 @@ export function createWechatAdapter(config: Config): WechatAdapter {
   return config.wechat ? httpWechatAdapter(config.wechat) : devWechatAdapter()
 }
 
-/** WeChat error codes that mean the code itself is bad (invalid, used, or from another app). */
-const BAD_CODE_ERRORS = new Set([40029, 40163, 40226, 40013])
+/**
+ * WeChat error codes that mean the person's code is bad (invalid, already used, or a high-risk
+ * user); anything else, such as a wrong appid, is our configuration and answers "unavailable".
+ */
+const BAD_CODE_ERRORS = new Set([40029, 40163, 40226])
 
 export function httpWechatAdapter(options: { appId: string; secret: string; apiBase: string }): WechatAdapter {
   return {
