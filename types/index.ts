@@ -1,12 +1,16 @@
 import { authRoutes } from './auth'
 import { memberRoutes } from './members'
+import { pointsRoutes } from './points'
+import { salesRoutes } from './sales'
 import { storeRoutes } from './stores'
 
-export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes }
+export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 
 export type { RouteInput, RouteOutput, RouteSpec } from './route'
 export type { ApiErrorBody, ApiErrorCode } from './errors'
 export type { MemberCard, MemberCode, Tier } from './members'
+export type { EntryCategory, PointsEntry, PointsQuote, PointsRules, PointsSummary } from './points'
+export type { StoreSale } from './sales'
 export type { Staff, Store } from './stores'

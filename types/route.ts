@@ -11,8 +11,8 @@ export type RouteKey = `${HttpMethod} /${string}`
 export interface RouteSpec {
   summary: string
   tags: readonly string[]
-  /** member: a session token from /auth/login; cashier: the store cashier key; none: public. */
-  auth: 'member' | 'cashier' | 'none'
+  /** member: a session token from /auth/login; cashier: the till's key; operator: the operations key; none: public. */
+  auth: 'member' | 'cashier' | 'operator' | 'none'
   /** Mutating routes take an Idempotency-Key header: a retry answers with the first response. */
   idempotent?: boolean
   params?: TSchema

@@ -11,6 +11,8 @@ import type { RouteDeps } from './http/routes'
 import { sessionTokens } from './modules/auth/session'
 import { registerAuthRoutes } from './modules/auth/routes'
 import { registerMemberRoutes } from './modules/members/routes'
+import { registerPointsRoutes } from './modules/points/routes'
+import { registerSalesRoutes } from './modules/sales/routes'
 import { registerStoreRoutes } from './modules/stores/routes'
 import type { WechatAdapter } from './wechat'
 
@@ -24,6 +26,7 @@ export interface AppOptions {
 }
 
 export interface AppServices extends RouteDeps {
+  db: Database
   config: Config
   wechat: WechatAdapter
 }
@@ -37,7 +40,7 @@ declare module 'fastify' {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-cashier-key"]'] },
+    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-cashier-key"]', 'req.headers["x-operator-key"]'] },
     bodyLimit: 64 * 1024,
     // Behind WeChat Cloud Hosting or any load balancer.
     trustProxy: true,
@@ -55,7 +58,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: options.db,
     clock: options.clock ?? (() => new Date()),
     sessions: sessionTokens(config.sessionSecret, config.sessionTtlSeconds),
-    cashierKey: config.cashierKey
+    cashierKey: config.cashierKey,
+    operatorKey: config.operatorKey
   }
   app.decorate('services', services)
   app.decorateRequest('session', null)
@@ -66,7 +70,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           session: { type: 'http', scheme: 'bearer' },
-          cashierKey: { type: 'apiKey', in: 'header', name: 'x-cashier-key' }
+          cashierKey: { type: 'apiKey', in: 'header', name: 'x-cashier-key' },
+          operatorKey: { type: 'apiKey', in: 'header', name: 'x-operator-key' }
         }
       }
     }
@@ -75,6 +80,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuthRoutes(app)
   registerStoreRoutes(app)
   registerMemberRoutes(app)
+  registerPointsRoutes(app)
+  registerSalesRoutes(app)
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1')

@@ -11,6 +11,11 @@ export interface Config {
   sessionTtlSeconds: number
   memberCodeSecret: string
   cashierKey: string
+  operatorKey: string
+  /** WeChat subscribe-message template for points expiry reminders; reminders are not sent without it. */
+  expiryReminderTemplateId: string | null
+  /** How often the background jobs run; 0 turns them off (tests run them by hand). */
+  jobIntervalSeconds: number
   wechat: { appId: string; secret: string; apiBase: string } | null
   /** The h5 build served at / when present. */
   h5Dir: string
@@ -43,6 +48,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlSeconds: Number(env.SESSION_TTL_SECONDS ?? 7 * 24 * 3600),
     memberCodeSecret: secret('MEMBER_CODE_SECRET', `${DEV_SECRET}-member-code`),
     cashierKey: secret('CASHIER_KEY', 'dev-cashier-key'),
+    operatorKey: secret('OPERATOR_KEY', 'dev-operator-key'),
+    expiryReminderTemplateId: env.WX_EXPIRY_REMINDER_TEMPLATE_ID || null,
+    jobIntervalSeconds: Number(env.JOB_INTERVAL_SECONDS ?? 60),
     wechat:
       appId && wxSecret ? { appId, secret: wxSecret, apiBase: env.WX_API_BASE ?? 'https://api.weixin.qq.com' } : null,
     h5Dir: path.resolve(root, env.H5_DIR ?? 'dist-h5'),

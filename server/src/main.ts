@@ -4,6 +4,7 @@ import { loadConfig } from './config'
 import { connectDatabase } from './db'
 import { migrate } from './db/migrate'
 import { isEmpty, seedDemoData } from './seed/demo'
+import { startJobs } from './jobs'
 import { createWechatAdapter } from './wechat'
 
 async function main() {
@@ -16,6 +17,7 @@ async function main() {
   const app = await buildApp({ config, db, wechat })
   app.log.info({ migrations: applied, database: db.kind, wechat: wechat.kind }, 'starting')
   await app.listen({ host: config.host, port: config.port })
+  const stopJobs = startJobs(app.services, app.log)
 
   const base = `http://${config.host}:${config.port}`
   const lines = [
@@ -31,6 +33,7 @@ async function main() {
   process.stdout.write(lines.join('\n') + '\n')
 
   const shutdown = async () => {
+    stopJobs()
     await app.close()
     await db.close()
     process.exit(0)

@@ -57,3 +57,13 @@ function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null'
 }
+
+/** Keys are kept 48 hours (a client retries within minutes; the contract promises at least 24). */
+export const IDEMPOTENCY_KEY_TTL_HOURS = 48
+
+export async function purgeIdempotencyKeys(db: Queryable, now: Date): Promise<number> {
+  const { rows } = await db.query<{ key: string }>('DELETE FROM idempotency_keys WHERE created_at < $1 RETURNING key', [
+    new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_HOURS * 3600 * 1000)
+  ])
+  return rows.length
+}

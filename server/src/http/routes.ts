@@ -13,6 +13,7 @@ export interface RouteDeps {
   clock: () => Date
   sessions: SessionTokens
   cashierKey: string
+  operatorKey: string
 }
 
 export interface HandlerContext<R extends RouteSpec> {
@@ -36,8 +37,8 @@ const IdempotencyHeaders = Type.Object({
 export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: RouteDeps, contract: C, handlers: Handlers<C>) {
   for (const [routeKey, spec] of Object.entries(contract) as [keyof C & string, RouteSpec][]) {
     const [method, url] = routeKey.split(' ')
-    // Idempotency keys are kept per member: a route without a session has no key space.
-    if (spec.idempotent && spec.auth !== 'member') throw new Error(`${routeKey}: idempotent routes need auth 'member'`)
+    // Idempotency keys are kept per caller: a public route has no key space.
+    if (spec.idempotent && spec.auth === 'none') throw new Error(`${routeKey}: idempotent routes need a caller`)
     const handler = handlers[routeKey] as (ctx: HandlerContext<RouteSpec>) => Promise<unknown>
     app.route({
       method,
@@ -51,6 +52,7 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
         ...(spec.idempotent && { headers: IdempotencyHeaders }),
         ...(spec.auth === 'member' && { security: [{ session: [] }] }),
         ...(spec.auth === 'cashier' && { security: [{ cashierKey: [] }] }),
+        ...(spec.auth === 'operator' && { security: [{ operatorKey: [] }] }),
         response: { 200: spec.response, '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
       },
       // Authentication before validation: an anonymous caller learns nothing about the body's shape.
@@ -66,7 +68,7 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
         const key = request.headers['idempotency-key'] as string
         return runIdempotent(
           deps.db,
-          { scope: `user:${request.session!.userId}`, key, route: routeKey, payload: input, now },
+          { scope: request.session ? `user:${request.session.userId}` : spec.auth, key, route: routeKey, payload: input, now },
           run
         )
       }
@@ -83,9 +85,11 @@ declare module 'fastify' {
 function authenticate(request: FastifyRequest, auth: RouteSpec['auth'], deps: RouteDeps): Session | null {
   if (auth === 'none') return null
   if (auth === 'cashier') {
-    const given = Buffer.from(String(request.headers['x-cashier-key'] ?? ''))
-    const expected = Buffer.from(deps.cashierKey)
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('CASHIER_KEY_INVALID')
+    if (!sameSecret(request.headers['x-cashier-key'], deps.cashierKey)) throw new AppError('CASHIER_KEY_INVALID')
+    return null
+  }
+  if (auth === 'operator') {
+    if (!sameSecret(request.headers['x-operator-key'], deps.operatorKey)) throw new AppError('OPERATOR_KEY_INVALID')
     return null
   }
   const header = request.headers.authorization
@@ -93,4 +97,10 @@ function authenticate(request: FastifyRequest, auth: RouteSpec['auth'], deps: Ro
   const [scheme, token] = header.split(' ')
   if (scheme !== 'Bearer' || !token) throw new AppError('SESSION_INVALID')
   return deps.sessions.verify(token, deps.clock())
+}
+
+function sameSecret(given: string | string[] | undefined, expected: string): boolean {
+  const a = Buffer.from(String(given ?? ''))
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
 }

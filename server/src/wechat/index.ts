@@ -8,11 +8,21 @@ export interface WechatSession {
   sessionKey: string
 }
 
+export interface SubscribeMessage {
+  openid: string
+  templateId: string
+  /** The mini-program page the message opens. */
+  page: string
+  data: Record<string, { value: string }>
+}
+
 /** Every call to WeChat's open APIs goes through this adapter (real HTTP, or the dev stand-in). */
 export interface WechatAdapter {
   readonly kind: 'http' | 'dev'
   /** code2Session: the code from wx.login, valid 5 minutes and once. */
   code2Session(code: string): Promise<WechatSession>
+  /** subscribeMessage.send; false when WeChat refused it (no consent left, bad template). */
+  sendSubscribeMessage(message: SubscribeMessage): Promise<boolean>
 }
 
 export function createWechatAdapter(config: Config): WechatAdapter {
@@ -26,8 +36,37 @@ export function createWechatAdapter(config: Config): WechatAdapter {
 const BAD_CODE_ERRORS = new Set([40029, 40163, 40226])
 
 export function httpWechatAdapter(options: { appId: string; secret: string; apiBase: string }): WechatAdapter {
+  let token: { value: string; expiresAt: number } | null = null
+
+  // stable_token rather than token: replicas fetching their own do not invalidate each other's.
+  async function accessToken(): Promise<string> {
+    if (token && token.expiresAt > Date.now()) return token.value
+    const response = await fetch(new URL('/cgi-bin/stable_token', options.apiBase), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credential', appid: options.appId, secret: options.secret }),
+      signal: AbortSignal.timeout(5000)
+    })
+    const body = (await response.json()) as { access_token?: string; expires_in?: number; errcode?: number }
+    if (!body.access_token) throw new Error(`stable_token failed: errcode ${body.errcode}`)
+    token = { value: body.access_token, expiresAt: Date.now() + ((body.expires_in ?? 7200) - 300) * 1000 }
+    return token.value
+  }
+
   return {
     kind: 'http',
+    async sendSubscribeMessage(message) {
+      const url = new URL('/cgi-bin/message/subscribe/send', options.apiBase)
+      url.searchParams.set('access_token', await accessToken())
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ touser: message.openid, template_id: message.templateId, page: message.page, data: message.data }),
+        signal: AbortSignal.timeout(5000)
+      })
+      const body = (await response.json()) as { errcode?: number }
+      return !body.errcode
+    },
     async code2Session(code) {
       const url = new URL('/sns/jscode2session', options.apiBase)
       url.search = new URLSearchParams({
@@ -58,6 +97,9 @@ export function httpWechatAdapter(options: { appId: string; secret: string; apiB
 export function devWechatAdapter(): WechatAdapter {
   return {
     kind: 'dev',
+    async sendSubscribeMessage() {
+      return true
+    },
     async code2Session(code) {
       const openid = `dev_${createHash('sha256').update(code).digest('base64url').slice(0, 24)}`
       return { openid, unionid: null, sessionKey: randomBytes(16).toString('base64') }

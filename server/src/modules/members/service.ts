@@ -56,12 +56,12 @@ export async function joinMembership(
     if (rules.welcomePoints > 0) {
       await earnPoints(tx, {
         memberId,
-        amount: rules.welcomePoints,
-        eventType: 'welcome_gift',
-        eventId: String(memberId),
+        points: rules.welcomePoints,
+        event: { type: 'welcome_gift', id: String(memberId) },
         reason: '新会员礼',
         now: request.now,
-        expiryDays: rules.pointsExpiryDays
+        lockDays: 0,
+        expiryDays: rules.expiryDays
       })
     }
     return {

@@ -1,0 +1,37 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { AppServices } from './app'
+import { purgeIdempotencyKeys } from './http/idempotency'
+import { queueExpiryReminders, sendExpiryReminders, settleDueAccounts } from './modules/points/jobs'
+
+/** One pass of every background job. Each is safe on several replicas at once (see each job). */
+export async function runJobsOnce(services: AppServices, log: FastifyBaseLogger) {
+  const now = services.clock()
+  const settled = await settleDueAccounts(services.db, now)
+  const queued = await queueExpiryReminders(services.db, now)
+  const reminders = await sendExpiryReminders(services.db, services.wechat, services.config.expiryReminderTemplateId, now)
+  const purged = await purgeIdempotencyKeys(services.db, now)
+  if (settled || queued || reminders.sent || reminders.failed || purged) {
+    log.info({ settled, queued, reminders, purged }, 'background jobs ran')
+  }
+}
+
+/**
+ * Runs the jobs on a timer. The timer only triggers work: all state is in the database, so a
+ * replica that stops loses nothing and replicas running together do not collide.
+ */
+export function startJobs(services: AppServices, log: FastifyBaseLogger): () => void {
+  const seconds = services.config.jobIntervalSeconds
+  if (seconds <= 0) return () => undefined
+  let running = false
+  const timer = setInterval(() => {
+    if (running) return
+    running = true
+    runJobsOnce(services, log)
+      .catch((error) => log.error({ err: error }, 'background jobs failed'))
+      .finally(() => {
+        running = false
+      })
+  }, seconds * 1000)
+  timer.unref()
+  return () => clearInterval(timer)
+}
