@@ -327,6 +327,7 @@ export async function returnPoints(db: Queryable, request: PointsReturn): Promis
     const account = await lockAccount(tx, request.memberId)
     const prior = await priorPosting(tx, account, request.event)
     if (prior) return prior
+    await settleDue(tx, account, request.now)
     const spend = await findEntry(tx, request.spendEvent)
     if (!spend || spend.memberId !== request.memberId || spend.kind !== 'spend') {
       throw new Error(`no spend ${request.spendEvent.type}/${request.spendEvent.id} for member ${request.memberId}`)
@@ -365,6 +366,7 @@ export async function returnPoints(db: Queryable, request: PointsReturn): Promis
       toLots -= refill
       left -= back
     }
+    // Points that went back into an already-expired lot expire now, in their own entry.
     await settleDue(tx, account, request.now)
     return { entryId, replayed: false, balance: account.balance, pending: account.pending }
   })
