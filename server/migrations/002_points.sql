@@ -83,6 +83,7 @@ CREATE TABLE point_lots (
   expires_at timestamptz NOT NULL CHECK (expires_at > available_at)
 );
 CREATE INDEX point_lots_member_usable ON point_lots (member_id, expires_at, id) WHERE remaining > 0;
+CREATE INDEX point_lots_member_pending ON point_lots (member_id, available_at) WHERE unlocked_at IS NULL;
 CREATE INDEX point_lots_due_unlock ON point_lots (available_at) WHERE unlocked_at IS NULL AND remaining > 0;
 CREATE INDEX point_lots_due_expiry ON point_lots (expires_at) WHERE remaining > 0;
 
