@@ -91,10 +91,14 @@ async function post(tx: Queryable, account: Account, posting: Posting, now: Date
   const pendingChange = posting.pendingChange ?? 0
   const balanceAfter = account.balance + posting.amount
   const pendingAfter = account.pending + pendingChange
+  // One round trip: the entry and the account's new balances together.
   const { rows } = await tx.query<{ id: number }>(
-    `INSERT INTO point_entries
-       (member_id, kind, amount, pending_change, balance_after, pending_after, event_type, event_id, reason, source_entry_id, actor, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+    `WITH entry AS (
+       INSERT INTO point_entries
+         (member_id, kind, amount, pending_change, balance_after, pending_after, event_type, event_id, reason, source_entry_id, actor, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id
+     )
+     UPDATE point_accounts SET balance = $5, pending = $6 WHERE member_id = $1 RETURNING (SELECT id FROM entry) AS id`,
     [
       account.memberId,
       posting.kind,
@@ -110,11 +114,6 @@ async function post(tx: Queryable, account: Account, posting: Posting, now: Date
       now
     ]
   )
-  await tx.query('UPDATE point_accounts SET balance = $2, pending = $3 WHERE member_id = $1', [
-    account.memberId,
-    balanceAfter,
-    pendingAfter
-  ])
   account.balance = balanceAfter
   account.pending = pendingAfter
   return rows[0].id
