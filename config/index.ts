@@ -28,7 +28,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
     sourceRoot: 'src',
     outputRoot: isH5 ? 'dist-h5' : 'dist',
     plugins: ['@tarojs/plugin-html'],
-    defineConstants: { API_BASE_URL: JSON.stringify(apiBaseUrl) },
+    defineConstants: {
+      API_BASE_URL: JSON.stringify(apiBaseUrl),
+      EXPIRY_REMINDER_TEMPLATE_ID: JSON.stringify(process.env.LM_EXPIRY_REMINDER_TEMPLATE_ID ?? '')
+    },
     alias: { '@types': path.resolve(__dirname, '..', 'types') },
     copy: { patterns: [], options: {} },
     framework: 'react',

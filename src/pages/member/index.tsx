@@ -17,11 +17,12 @@ export function MemberCardView({ card }: { card: MemberCard }) {
         <Text className='member-card__brand'>乐享会员</Text>
         <TierBadge tier={card.tier} />
       </View>
-      <View className='member-card__points'>
+      <View className='member-card__points' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>
         <Text className='member-card__points-value' data-testid='points-balance'>
           {formatNumber(card.points.balance)}
         </Text>
         <Text className='member-card__points-unit'>积分</Text>
+        <Text className='member-card__points-unit'>明细 ›</Text>
       </View>
       <TierProgress card={card} />
       <View className='member-card__foot'>
