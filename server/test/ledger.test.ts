@@ -23,8 +23,19 @@ describe('points ledger invariants', () => {
     count(t.db, 'SELECT balance AS n FROM point_accounts WHERE member_id = $1', [memberId])
   const sumOf = (memberId: number) =>
     count(t.db, 'SELECT coalesce(sum(amount), 0) AS n FROM point_entries WHERE member_id = $1', [memberId])
-  const earn = (memberId: number, amount: number, eventId: string = randomUUID(), eventType = 'test_bonus') =>
-    earnPoints(t.db, { memberId, amount, eventType, eventId, reason: '测试奖励', now: t.clock.now(), expiryDays: 365 })
+  /** Earns usable points; true when the event posted, false when it had posted before. */
+  const earn = async (memberId: number, amount: number, eventId: string = randomUUID(), eventType = 'test_bonus') => {
+    const posted = await earnPoints(t.db, {
+      memberId,
+      points: amount,
+      event: { type: eventType, id: eventId },
+      reason: '测试奖励',
+      now: t.clock.now(),
+      lockDays: 0,
+      expiryDays: 365
+    })
+    return !posted.replayed
+  }
 
   /** balance = Σ entries, and each entry's balance_after is the running sum, for the member. */
   const assertConsistent = async (memberId: number) => {
@@ -108,8 +119,8 @@ describe('points ledger invariants', () => {
     // UNIQUE (event_type, event_id) holds even for a raw insert that skips the ledger code.
     await assert.rejects(
       t.db.query(
-        `INSERT INTO point_entries (member_id, kind, amount, balance_after, event_type, event_id, reason, created_at)
-         VALUES ($1, 'earn', 30, 160, 'test_bonus', $2, 'dup', now())`,
+        `INSERT INTO point_entries (member_id, kind, amount, balance_after, pending_after, event_type, event_id, reason, created_at)
+         VALUES ($1, 'earn', 30, 160, 0, 'test_bonus', $2, 'dup', now())`,
         [memberId, eventId]
       ),
       (error: { code?: string }) => error.code === '23505'
@@ -153,8 +164,8 @@ describe('points ledger invariants', () => {
     const { memberId } = await newMember()
     const insert = (kind: string, amount: number, balanceAfter: number) =>
       t.db.query(
-        `INSERT INTO point_entries (member_id, kind, amount, balance_after, event_type, event_id, reason, created_at)
-         VALUES ($1, $2, $3, $4, 'test_raw', $5, 'raw', now())`,
+        `INSERT INTO point_entries (member_id, kind, amount, balance_after, pending_after, event_type, event_id, reason, created_at)
+         VALUES ($1, $2, $3, $4, 0, 'test_raw', $5, 'raw', now())`,
         [memberId, kind, amount, balanceAfter, randomUUID()]
       )
     const checkViolation = (error: { code?: string }) => error.code === '23514'
