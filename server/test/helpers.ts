@@ -144,6 +144,9 @@ const WRITABLE_TABLES: Record<string, string> = {
   point_accounts: 'member_id',
   point_entries: 'id',
   point_lots: 'id',
+  point_allocations: 'entry_id, lot_id',
+  point_expiry_reminders: 'member_id, expires_on',
+  store_sales: 'id',
   idempotency_keys: 'scope, key',
   stores: 'id',
   staff: 'id',
@@ -166,4 +169,55 @@ export async function snapshot(db: Database): Promise<Record<string, string>> {
 export async function count(db: Database, sql: string, params: unknown[] = []): Promise<number> {
   const { rows } = await db.query<{ n: number }>(sql, params)
   return Number(rows[0].n)
+}
+
+/** A new member (joined at SH001, 100 welcome points) with the session token and ids. */
+export async function newMember(t: TestApp): Promise<{ token: string; memberId: number; memberNo: string }> {
+  const token = await t.login()
+  const joined = await t.join(token, { storeCode: 'SH001' })
+  assert.equal(joined.statusCode, 200, joined.body)
+  const memberNo = joined.json().card.memberNo as string
+  const { rows } = await t.db.query<{ id: number }>('SELECT id FROM members WHERE member_no = $1', [memberNo])
+  return { token, memberId: rows[0].id, memberNo }
+}
+
+/** Ledger invariants of one member, read from the database; throws with what broke. */
+export async function assertLedgerConsistent(db: Database, memberId: number) {
+  const { rows: [account] } = await db.query<{ balance: number; pending: number }>(
+    'SELECT balance, pending FROM point_accounts WHERE member_id = $1',
+    [memberId]
+  )
+  const { rows: entries } = await db.query<{ amount: number; pendingChange: number; balanceAfter: number; pendingAfter: number; kind: string }>(
+    `SELECT amount, pending_change AS "pendingChange", balance_after AS "balanceAfter", pending_after AS "pendingAfter", kind
+     FROM point_entries WHERE member_id = $1 ORDER BY id`,
+    [memberId]
+  )
+  let balance = 0
+  let pending = 0
+  for (const entry of entries) {
+    balance += entry.amount
+    pending += entry.pendingChange
+    assert.equal(entry.balanceAfter, balance, 'balance_after is the running sum')
+    assert.equal(entry.pendingAfter, pending, 'pending_after is the running sum')
+    if (balance < 0) assert.ok(entry.kind === 'reverse' || entry.amount > 0, `only a reversal makes a debt (${entry.kind})`)
+  }
+  assert.equal(account.balance, balance, 'balance = Σ entries')
+  assert.equal(account.pending, pending, 'pending = Σ pending changes')
+  const { rows: [lots] } = await db.query<{ usable: number; pendingLots: number; bad: number }>(
+    `SELECT COALESCE(sum(remaining) FILTER (WHERE unlocked_at IS NOT NULL), 0) AS usable,
+            COALESCE(sum(remaining) FILTER (WHERE unlocked_at IS NULL), 0) AS "pendingLots",
+            count(*) FILTER (WHERE remaining < 0 OR remaining > amount) AS bad
+     FROM point_lots WHERE member_id = $1`,
+    [memberId]
+  )
+  assert.equal(lots.usable, Math.max(balance, 0), 'usable lots hold max(balance, 0)')
+  assert.equal(lots.pendingLots, pending, 'pending lots hold the pending points')
+  assert.equal(lots.bad, 0, '0 ≤ remaining ≤ amount')
+  const overdrawn = await count(
+    db,
+    `SELECT count(*) AS n FROM point_lots l WHERE l.member_id = $1 AND
+       l.remaining + (SELECT COALESCE(sum(a.points - a.returned), 0) FROM point_allocations a WHERE a.lot_id = l.id) > l.amount`,
+    [memberId]
+  )
+  assert.equal(overdrawn, 0, 'no lot gives out more than it held')
 }
