@@ -11,7 +11,9 @@ CREATE TABLE loyalty_rules (
   earn_fen_per_point integer NOT NULL CHECK (earn_fen_per_point > 0),
   earn_lock_days integer NOT NULL CHECK (earn_lock_days >= 0),
   expiry_days integer NOT NULL CHECK (expiry_days > 0),
-  expiry_reminder_days integer NOT NULL CHECK (expiry_reminder_days >= 0)
+  expiry_reminder_days integer NOT NULL CHECK (expiry_reminder_days >= 0),
+  -- Points must become usable before they expire.
+  CHECK (expiry_days > earn_lock_days)
 );
 INSERT INTO loyalty_rules VALUES (true, 100, 10, 100, 50, 100, 7, 365, 30);
 
@@ -56,8 +58,9 @@ CREATE TABLE point_entries (
       ELSE false
     END
   ),
-  -- Nothing but a refund reversal takes a balance below zero; a credit may leave part of a debt.
-  CHECK (balance_after >= 0 OR kind = 'reverse' OR amount > 0)
+  -- Nothing but a refund reversal takes a balance below zero; an entry that does not lower the
+  -- balance (a credit, a pending earning) may leave an existing debt in place.
+  CHECK (balance_after >= 0 OR kind = 'reverse' OR amount >= 0)
 );
 CREATE INDEX point_entries_member_history ON point_entries (member_id, id DESC);
 CREATE INDEX point_entries_source ON point_entries (source_entry_id) WHERE source_entry_id IS NOT NULL;

@@ -244,6 +244,7 @@ export interface Earning {
 /** Posts earned points as a lot of their own; pending ones unlock after `lockDays`. */
 export async function earnPoints(db: Queryable, earning: Earning): Promise<PostedEntry> {
   assertPoints(earning.points)
+  if (earning.expiryDays <= earning.lockDays) throw new RangeError('points must become usable before they expire')
   return db.transaction(async (tx) => {
     const account = await lockAccount(tx, earning.memberId)
     const prior = await priorPosting(tx, account, earning.event)
@@ -385,9 +386,10 @@ export interface Reversal {
 /**
  * Takes back earned points after a refund: still-pending ones are voided; usable ones are reversed
  * with a correcting entry, from the earning's own lot first, then soonest-expiring lots. If they
- * were already spent the balance goes negative: a debt that later credits pay first.
+ * were already spent the balance goes negative: a debt that later credits pay first. Points of the
+ * earning that already expired are not taken a second time. Returns null when nothing is left to take.
  */
-export async function reverseEarning(db: Queryable, reversal: Reversal): Promise<PostedEntry> {
+export async function reverseEarning(db: Queryable, reversal: Reversal): Promise<PostedEntry | null> {
   return db.transaction(async (tx) => {
     const account = await lockAccount(tx, reversal.memberId)
     const prior = await priorPosting(tx, account, reversal.event)
@@ -397,19 +399,22 @@ export async function reverseEarning(db: Queryable, reversal: Reversal): Promise
     if (!earn || earn.memberId !== reversal.memberId || earn.kind !== 'earn') {
       throw new Error(`no earning ${reversal.earnEvent.type}/${reversal.earnEvent.id} for member ${reversal.memberId}`)
     }
-    const { rows } = await tx.query<{ lotId: number; remaining: number; unlocked: boolean; reversed: number }>(
-      `SELECT l.id AS "lotId", l.remaining, l.unlocked_at IS NOT NULL AS unlocked,
+    const { rows } = await tx.query<{ lotId: number; unlocked: boolean; reversed: number; expired: number }>(
+      `SELECT l.id AS "lotId", l.unlocked_at IS NOT NULL AS unlocked,
               COALESCE((SELECT -sum(e.amount + e.pending_change) FROM point_entries e
-                        WHERE e.source_entry_id = $1 AND e.kind IN ('void', 'reverse')), 0) AS reversed
+                        WHERE e.source_entry_id = $1 AND e.kind IN ('void', 'reverse')), 0) AS reversed,
+              COALESCE((SELECT sum(a.points) FROM point_allocations a JOIN point_entries e ON e.id = a.entry_id
+                        WHERE a.lot_id = l.id AND e.kind = 'expire'), 0) AS expired
        FROM point_lots l WHERE l.entry_id = $1 FOR UPDATE OF l`,
       [earn.id]
     )
     const lot = rows[0]
     const earned = earn.amount + earn.pendingChange
-    const reversible = earned - lot.reversed
-    const points = reversal.points ?? reversible
-    assertPoints(points)
-    if (points > reversible) throw new RangeError(`only ${reversible} points of that earning can be taken back`)
+    const requested = reversal.points ?? earned - lot.reversed
+    assertPoints(requested)
+    if (requested > earned - lot.reversed) throw new RangeError(`only ${earned - lot.reversed} points of that earning can be taken back`)
+    const points = Math.min(requested, earned - lot.reversed - lot.expired)
+    if (points <= 0) return null
 
     if (!lot.unlocked) {
       const entryId = await post(

@@ -127,15 +127,14 @@ export async function refundSale(db: Queryable, request: { storeCode: string; re
     const events = saleEvents(sale.storeCode, sale.receiptNo)
     let balance: number | null = null
     if (sale.pointsEarned > 0) {
-      balance = (
-        await reverseEarning(tx, {
-          memberId: sale.memberId,
-          earnEvent: events.earn,
-          event: events.refundReverse,
-          reason: `门店退货 扣回积分 ${sale.receiptNo}`,
-          now: request.now
-        })
-      ).balance
+      const reversed = await reverseEarning(tx, {
+        memberId: sale.memberId,
+        earnEvent: events.earn,
+        event: events.refundReverse,
+        reason: `门店退货 扣回积分 ${sale.receiptNo}`,
+        now: request.now
+      })
+      if (reversed) balance = reversed.balance
     }
     if (sale.pointsUsed > 0) {
       balance = (
