@@ -17,6 +17,8 @@ export function registerPointsRoutes(app: FastifyInstance) {
 
     'GET /api/points/summary': async ({ db, session, now }) => {
       const member = await requireMember(db, session.userId)
+      // Reads settle what is due first (unlocks, expiries), so what the member sees is exact to the
+      // second and not as of the job's last run; each settlement posts once, so this is safe to repeat.
       const { balance, pending } = await settleAccount(db, member.id, now)
       const rules = await loadRules(db)
       const lots = await pendingLots(db, member.id)
