@@ -77,7 +77,9 @@ test('after a till sale paid partly with points, the page shows the points used 
   assert.match((await earned.textContent()) ?? '', /待生效 · .* 可用/)
 
   await page.getByTestId('points-filter-used').click()
+  // The filtered page replaces the list: only the one use is left.
   await page.locator('.points-entry', { hasText: '新会员礼' }).waitFor({ state: 'detached' })
-  assert.equal(await page.locator('.points-entry').count(), 1)
+  await page.locator('.points-entry', { hasText: '门店消费抵扣' }).waitFor()
+  await page.waitForFunction(() => document.querySelectorAll('.points-entry').length === 1, undefined, { timeout: 10_000 })
   await page.screenshot({ path: path.join(screenshots, 'points.png') })
 })
