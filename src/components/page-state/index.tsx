@@ -1,4 +1,5 @@
 import { View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { Button, Empty, Skeleton } from '@nutui/nutui-react-taro'
 import type { ReactNode } from 'react'
 import './index.scss'
@@ -41,5 +42,20 @@ export function EmptyState({ title, description, action }: { title: string; desc
       <Empty image={<StateEmblem tone='empty' />} imageSize={100} title={title} description={description} />
       {action}
     </View>
+  )
+}
+
+/** For a person who has not joined yet: what they miss, and the way to join. */
+export function NotMemberState({ description }: { description: string }) {
+  return (
+    <EmptyState
+      title='您还不是会员'
+      description={description}
+      action={
+        <Button type='primary' onClick={() => Taro.navigateTo({ url: '/pages/join/index' })}>
+          加入会员
+        </Button>
+      }
+    />
   )
 }

@@ -1,9 +1,8 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro'
-import { Button } from '@nutui/nutui-react-taro'
 import type { MemberCard } from '../../../types'
 import { MemberQrCode } from '../../components/member-qr-code'
-import { EmptyState, ErrorState, LoadingSkeleton } from '../../components/page-state'
+import { ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { TierBadge } from '../../components/tier-badge'
 import { TierProgress } from '../../components/tier-progress'
 import { useMemberStore } from '../../stores/member'
@@ -50,17 +49,7 @@ export default function MemberPage() {
   if (status === 'idle' || status === 'loading') return <LoadingSkeleton rows={6} />
   if (status === 'error') return <ErrorState message={error ?? ''} onRetry={load} />
   if (status === 'not-member' || !card) {
-    return (
-      <EmptyState
-        title='您还不是会员'
-        description='扫描门店的会员码，或选择一家门店，即可加入会员、领取入会积分'
-        action={
-          <Button type='primary' onClick={() => Taro.navigateTo({ url: '/pages/join/index' })}>
-            加入会员
-          </Button>
-        }
-      />
-    )
+    return <NotMemberState description='扫描门店的会员码，或选择一家门店，即可加入会员、领取入会积分' />
   }
   return (
     <View className='member-page safe-bottom'>

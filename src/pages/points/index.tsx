@@ -4,7 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useCallback, useEffect, useState } from 'react'
 import type { EntryCategory, PointsEntry, PointsSummary } from '../../../types'
 import { api, ApiError } from '../../api'
-import { EmptyState, ErrorState, LoadingSkeleton } from '../../components/page-state'
+import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
 import { formatDateTime, formatNumber } from '../../utils/format'
 import { usePointsHistory } from './history'
@@ -70,17 +70,7 @@ export default function PointsPage() {
     case 'error':
       return <ErrorState message={summaryView.message} onRetry={retryAll} />
     case 'not-member':
-      return (
-        <EmptyState
-          title='您还不是会员'
-          description='加入会员即可领取入会积分，消费还能再得积分'
-          action={
-            <Button type='primary' onClick={() => Taro.navigateTo({ url: '/pages/join/index' })}>
-              加入会员
-            </Button>
-          }
-        />
-      )
+      return <NotMemberState description='加入会员即可领取入会积分，消费还能再得积分' />
     case 'ready':
       break
   }
