@@ -25,6 +25,7 @@ export const apiErrors = {
   SALE_ALREADY_RECORDED: { status: 409, message: '该小票已登记过' },
   SALE_NOT_FOUND: { status: 404, message: '小票不存在' },
   SALE_ALREADY_REFUNDED: { status: 409, message: '该小票已退款' },
+  PRODUCT_NOT_FOUND: { status: 404, message: '商品不存在或已下架' },
   NOT_FOUND: { status: 404, message: '请求的内容不存在' },
   WECHAT_UNAVAILABLE: { status: 502, message: '微信服务繁忙，请稍后重试' },
   INTERNAL: { status: 500, message: '服务开小差了，请稍后重试' }

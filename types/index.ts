@@ -1,10 +1,11 @@
 import { authRoutes } from './auth'
+import { catalogRoutes } from './catalog'
 import { memberRoutes } from './members'
 import { pointsRoutes } from './points'
 import { salesRoutes } from './sales'
 import { storeRoutes } from './stores'
 
-export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes }
+export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 
@@ -13,4 +14,5 @@ export type { ApiErrorBody, ApiErrorCode } from './errors'
 export type { MemberCard, MemberCode, Tier } from './members'
 export type { EntryCategory, PointsEntry, PointsQuote, PointsRules, PointsSummary } from './points'
 export type { StoreSale } from './sales'
+export type { Category, ProductCard, ProductDetail, Sku } from './catalog'
 export type { Staff, Store } from './stores'

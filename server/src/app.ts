@@ -10,6 +10,7 @@ import { AppError, errorBody } from './http/errors'
 import type { RouteDeps } from './http/routes'
 import { sessionTokens } from './modules/auth/session'
 import { registerAuthRoutes } from './modules/auth/routes'
+import { registerCatalogRoutes } from './modules/catalog/routes'
 import { registerMemberRoutes } from './modules/members/routes'
 import { registerPointsRoutes } from './modules/points/routes'
 import { registerSalesRoutes } from './modules/sales/routes'
@@ -82,6 +83,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMemberRoutes(app)
   registerPointsRoutes(app)
   registerSalesRoutes(app)
+  registerCatalogRoutes(app)
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1')

@@ -34,9 +34,111 @@ export const DEMO_STORES = [
   }
 ] as const
 
-/** Loads the demo stores when they are missing; safe to run on every start and from parallel tests. */
+type DemoProduct = {
+  name: string
+  subtitle: string
+  cover: [string, string]
+  specNames: string[]
+  skus: { specs: Record<string, string>; price: number; stock: number }[]
+}
+
+/** The demo brand's catalog: prices in fen. */
+export const DEMO_CATALOG: { category: string; products: DemoProduct[] }[] = [
+  {
+    category: '咖啡',
+    products: [
+      {
+        name: '云南小粒咖啡豆',
+        subtitle: '中度烘焙 · 坚果与焦糖风味',
+        cover: ['#c8a27a', '#6b4226'],
+        specNames: ['规格'],
+        skus: [
+          { specs: { 规格: '250g' }, price: 6800, stock: 120 },
+          { specs: { 规格: '500g' }, price: 12800, stock: 60 }
+        ]
+      },
+      {
+        name: '冷萃咖啡液',
+        subtitle: '12 杯装 · 冰水即溶',
+        cover: ['#a9825a', '#3e2a1a'],
+        specNames: ['口味'],
+        skus: [
+          { specs: { 口味: '经典' }, price: 5900, stock: 80 },
+          { specs: { 口味: '燕麦拿铁' }, price: 6900, stock: 0 }
+        ]
+      }
+    ]
+  },
+  {
+    category: '茶饮',
+    products: [
+      {
+        name: '白桃乌龙冷泡茶',
+        subtitle: '10 袋装',
+        cover: ['#f4c6c0', '#c46a6a'],
+        specNames: [],
+        skus: [{ specs: {}, price: 3900, stock: 200 }]
+      },
+      {
+        name: '限量桂花礼盒',
+        subtitle: '已售罄，敬请期待补货',
+        cover: ['#f3dc8d', '#b8891e'],
+        specNames: [],
+        skus: [{ specs: {}, price: 16800, stock: 0 }]
+      }
+    ]
+  },
+  {
+    category: '周边',
+    products: [
+      {
+        name: '随行保温杯',
+        subtitle: '316 不锈钢 · 500ml',
+        cover: ['#9fb7c9', '#3d5a73'],
+        specNames: ['颜色', '容量'],
+        skus: [
+          { specs: { 颜色: '雾蓝', 容量: '350ml' }, price: 12900, stock: 30 },
+          { specs: { 颜色: '雾蓝', 容量: '500ml' }, price: 14900, stock: 25 },
+          { specs: { 颜色: '燕麦白', 容量: '350ml' }, price: 12900, stock: 5 },
+          { specs: { 颜色: '燕麦白', 容量: '500ml' }, price: 14900, stock: 0 }
+        ]
+      }
+    ]
+  }
+]
+
+async function seedCatalog(tx: Queryable) {
+  const { rows } = await tx.query<{ count: number }>('SELECT count(*) AS count FROM products')
+  if (rows[0].count > 0) return
+  for (const [categorySort, { category, products }] of DEMO_CATALOG.entries()) {
+    const { rows: categories } = await tx.query<{ id: number }>(
+      `INSERT INTO categories (name, sort) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET sort = EXCLUDED.sort RETURNING id`,
+      [category, categorySort]
+    )
+    for (const [productSort, product] of products.entries()) {
+      const { rows: inserted } = await tx.query<{ id: number }>(
+        `INSERT INTO products (category_id, name, subtitle, cover_from, cover_to, spec_names, sort)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [categories[0].id, product.name, product.subtitle, product.cover[0], product.cover[1], product.specNames, productSort]
+      )
+      for (const sku of product.skus) {
+        await tx.query('INSERT INTO skus (product_id, specs, price, stock) VALUES ($1, $2, $3, $4)', [
+          inserted[0].id,
+          JSON.stringify(sku.specs),
+          sku.price,
+          sku.stock
+        ])
+      }
+    }
+  }
+}
+
+/** Loads the demo stores and catalog when they are missing; safe to run on every start and from parallel tests. */
 export async function seedDemoData(db: Queryable) {
   await db.transaction(async (tx) => {
+    // Test processes seed one shared database at once; one at a time keeps the catalog single.
+    await tx.query('SELECT pg_advisory_xact_lock(7301002)')
     for (const store of DEMO_STORES) {
       await tx.query(
         `INSERT INTO stores (code, name, city, address, phone) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code) DO NOTHING`,
@@ -50,6 +152,7 @@ export async function seedDemoData(db: Queryable) {
         )
       }
     }
+    await seedCatalog(tx)
   })
 }
 
