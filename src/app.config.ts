@@ -1,6 +1,6 @@
 export default defineAppConfig({
   // The card comes first: opening the mini-program again goes straight to it.
-  pages: ['pages/member/index', 'pages/home/index', 'pages/mine/index', 'pages/join/index', 'pages/points/index'],
+  pages: ['pages/member/index', 'pages/home/index', 'pages/catalog/index', 'pages/cart/index', 'pages/mine/index', 'pages/join/index', 'pages/product/index', 'pages/points/index'],
   window: {
     navigationBarTitleText: '乐享会员',
     navigationBarBackgroundColor: '#1f1f1f',
@@ -15,6 +15,8 @@ export default defineAppConfig({
     borderStyle: 'white',
     list: [
       { pagePath: 'pages/home/index', text: '首页', iconPath: 'assets/tabbar/home.png', selectedIconPath: 'assets/tabbar/home-active.png' },
+      { pagePath: 'pages/catalog/index', text: '分类', iconPath: 'assets/tabbar/catalog.png', selectedIconPath: 'assets/tabbar/catalog-active.png' },
+      { pagePath: 'pages/cart/index', text: '购物车', iconPath: 'assets/tabbar/cart.png', selectedIconPath: 'assets/tabbar/cart-active.png' },
       { pagePath: 'pages/member/index', text: '会员', iconPath: 'assets/tabbar/member.png', selectedIconPath: 'assets/tabbar/member-active.png' },
       { pagePath: 'pages/mine/index', text: '我的', iconPath: 'assets/tabbar/mine.png', selectedIconPath: 'assets/tabbar/mine-active.png' }
     ]

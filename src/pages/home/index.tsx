@@ -2,10 +2,11 @@ import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useShareAppMessage } from '@tarojs/taro'
 import { Button, Cell, CellGroup } from '@nutui/nutui-react-taro'
 import { useCallback, useState } from 'react'
-import type { Store } from '../../../types'
+import type { ProductCard, Store } from '../../../types'
 import { api } from '../../api'
 import { EmptyState, ErrorState, LoadingSkeleton } from '../../components/page-state'
 import { TierBadge } from '../../components/tier-badge'
+import { ProductGrid } from '../catalog'
 import { messageOf, useMemberStore } from '../../stores/member'
 import { formatPoints } from '../../utils/format'
 import './index.scss'
@@ -41,6 +42,16 @@ function MemberSummary() {
 export default function HomePage() {
   const loadMember = useMemberStore((s) => s.load)
   const [stores, setStores] = useState<StoresState>({ state: 'loading' })
+  const [featured, setFeatured] = useState<ProductCard[]>([])
+
+  const loadFeatured = useCallback(async () => {
+    try {
+      setFeatured((await api('GET /api/catalog/products', { query: { limit: 4 } })).items)
+    } catch {
+      // The section is left out rather than showing an error on the home page; 分类 has the full list.
+      setFeatured([])
+    }
+  }, [])
 
   const loadStores = useCallback(async () => {
     try {
@@ -54,9 +65,10 @@ export default function HomePage() {
   useDidShow(() => {
     void loadMember()
     void loadStores()
+    void loadFeatured()
   })
   usePullDownRefresh(async () => {
-    await Promise.all([loadMember(), loadStores()])
+    await Promise.all([loadMember(), loadStores(), loadFeatured()])
     Taro.stopPullDownRefresh()
   })
   useShareAppMessage(() => ({ title: '乐享会员：入会送积分，积分抵现金', path: '/pages/home/index' }))
@@ -64,6 +76,17 @@ export default function HomePage() {
   return (
     <View className='home-page safe-bottom'>
       <MemberSummary />
+      {featured.length > 0 && (
+        <>
+          <View className='home-section-head'>
+            <Text className='section-title'>精选商品</Text>
+            <Text className='home-section-head__more' onClick={() => Taro.switchTab({ url: '/pages/catalog/index' })}>
+              全部商品 ›
+            </Text>
+          </View>
+          <ProductGrid items={featured} />
+        </>
+      )}
       <Text className='section-title'>门店</Text>
       {stores.state === 'loading' && <LoadingSkeleton rows={3} />}
       {stores.state === 'error' && (
