@@ -26,6 +26,9 @@ export const apiErrors = {
   SALE_NOT_FOUND: { status: 404, message: '小票不存在' },
   SALE_ALREADY_REFUNDED: { status: 409, message: '该小票已退款' },
   PRODUCT_NOT_FOUND: { status: 404, message: '商品不存在或已下架' },
+  OUT_OF_STOCK: { status: 409, message: '商品库存不足' },
+  ORDER_NOT_FOUND: { status: 404, message: '订单不存在' },
+  ORDER_NOT_CANCELLABLE: { status: 409, message: '订单已支付或已取消，不能再取消' },
   NOT_FOUND: { status: 404, message: '请求的内容不存在' },
   WECHAT_UNAVAILABLE: { status: 502, message: '微信服务繁忙，请稍后重试' },
   INTERNAL: { status: 500, message: '服务开小差了，请稍后重试' }

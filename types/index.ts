@@ -1,11 +1,12 @@
 import { authRoutes } from './auth'
 import { catalogRoutes } from './catalog'
 import { memberRoutes } from './members'
+import { orderRoutes } from './orders'
 import { pointsRoutes } from './points'
 import { salesRoutes } from './sales'
 import { storeRoutes } from './stores'
 
-export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes }
+export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...orderRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 
@@ -15,4 +16,5 @@ export type { MemberCard, MemberCode, Tier } from './members'
 export type { EntryCategory, PointsEntry, PointsQuote, PointsRules, PointsSummary } from './points'
 export type { StoreSale } from './sales'
 export type { Category, ProductCard, ProductDetail, Sku } from './catalog'
+export type { Address, Order } from './orders'
 export type { Staff, Store } from './stores'

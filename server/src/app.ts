@@ -12,6 +12,7 @@ import { sessionTokens } from './modules/auth/session'
 import { registerAuthRoutes } from './modules/auth/routes'
 import { registerCatalogRoutes } from './modules/catalog/routes'
 import { registerMemberRoutes } from './modules/members/routes'
+import { registerOrderRoutes } from './modules/orders/routes'
 import { registerPointsRoutes } from './modules/points/routes'
 import { registerSalesRoutes } from './modules/sales/routes'
 import { registerStoreRoutes } from './modules/stores/routes'
@@ -84,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPointsRoutes(app)
   registerSalesRoutes(app)
   registerCatalogRoutes(app)
+  registerOrderRoutes(app)
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1')

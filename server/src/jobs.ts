@@ -1,17 +1,19 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { AppServices } from './app'
 import { purgeIdempotencyKeys } from './http/idempotency'
+import { closeExpiredOrders } from './modules/orders/service'
 import { queueExpiryReminders, sendExpiryReminders, settleDueAccounts } from './modules/points/jobs'
 
 /** One pass of every background job. Each is safe on several replicas at once (see each job). */
 export async function runJobsOnce(services: AppServices, log: FastifyBaseLogger) {
   const now = services.clock()
+  const closedOrders = await closeExpiredOrders(services.db, now)
   const settled = await settleDueAccounts(services.db, now)
   const queued = await queueExpiryReminders(services.db, now)
   const reminders = await sendExpiryReminders(services.db, services.wechat, services.config.expiryReminderTemplateId, now)
   const purged = await purgeIdempotencyKeys(services.db, now)
-  if (settled || queued || reminders.sent || reminders.failed || purged) {
-    log.info({ settled, queued, reminders, purged }, 'background jobs ran')
+  if (closedOrders || settled || queued || reminders.sent || reminders.failed || purged) {
+    log.info({ closedOrders, settled, queued, reminders, purged }, 'background jobs ran')
   }
 }
 

@@ -1,0 +1,136 @@
+import { randomInt } from 'node:crypto'
+import type { Address, Order } from '../../../../types/orders'
+import type { Database, Queryable } from '../../db'
+import { AppError } from '../../http/errors'
+import { returnPoints, spendPoints } from '../points/ledger'
+import { loadRules, quoteRedemption } from '../points/rules'
+import {
+  findOrder,
+  insertOrder,
+  markCancelled,
+  orderItems,
+  releaseStock,
+  reserveStock,
+  skuExists,
+  unpaidCloseMinutes,
+  type OrderRow
+} from './repository'
+
+const orderPointsEvent = (orderNo: string) => ({ type: 'order_points', id: orderNo })
+
+/** 20 digits: the time it was placed (Shanghai) and 6 random ones. */
+function newOrderNo(now: Date): string {
+  const shanghai = new Date(now.getTime() + 8 * 3600 * 1000).toISOString().replace(/\D/g, '').slice(0, 14)
+  return `${shanghai}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`
+}
+
+async function toOrder(db: Queryable, row: OrderRow): Promise<Order> {
+  return {
+    orderNo: row.orderNo,
+    status: row.status,
+    items: await orderItems(db, row.id),
+    goodsAmount: row.goodsAmount,
+    pointsUsed: row.pointsUsed,
+    deductionFen: row.deductionFen,
+    payAmount: row.payAmount,
+    address: row.address,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt.toISOString()
+  }
+}
+
+export interface PlaceOrder {
+  memberId: number
+  items: { skuId: number; quantity: number }[]
+  pointsToUse?: number
+  address: Address
+  now: Date
+}
+
+/**
+ * Places an order in one transaction: every price comes from the database (the client's figures
+ * are never read), stock is reserved with conditional updates in SKU order, and the points chosen
+ * are spent now (given back if the order is cancelled or closes unpaid).
+ */
+export async function placeOrder(db: Queryable, request: PlaceOrder): Promise<Order> {
+  const quantities = new Map<number, number>()
+  for (const item of request.items) quantities.set(item.skuId, (quantities.get(item.skuId) ?? 0) + item.quantity)
+  return db.transaction(async (tx) => {
+    const items = []
+    // SKUs in id order: two orders for the same SKUs lock them in the same order, never crosswise.
+    for (const [skuId, quantity] of [...quantities].sort(([a], [b]) => a - b)) {
+      if (quantity > 99) throw new AppError('VALIDATION_FAILED', 'items')
+      const reserved = await reserveStock(tx, skuId, quantity)
+      if (!reserved) throw new AppError((await skuExists(tx, skuId)) ? 'OUT_OF_STOCK' : 'PRODUCT_NOT_FOUND', 'items')
+      const specText = reserved.specNames.map((name) => reserved.specs[name]).join(' / ') || '默认'
+      items.push({ skuId, productName: reserved.productName, specText, price: reserved.price, quantity })
+    }
+    const goodsAmount = items.reduce((sum, item) => sum + item.price * item.quantity, 0)
+    const orderNo = newOrderNo(request.now)
+    let deductionFen = 0
+    if (request.pointsToUse !== undefined) {
+      deductionFen = quoteRedemption(await loadRules(tx), Number.MAX_SAFE_INTEGER, goodsAmount, request.pointsToUse).selected!.deductionFen
+      await spendPoints(tx, {
+        memberId: request.memberId,
+        points: request.pointsToUse,
+        event: orderPointsEvent(orderNo),
+        reason: `订单抵扣 ${orderNo}`,
+        now: request.now
+      })
+    }
+    const row: Omit<OrderRow, 'id' | 'status'> = {
+      orderNo,
+      memberId: request.memberId,
+      goodsAmount,
+      pointsUsed: request.pointsToUse ?? 0,
+      deductionFen,
+      payAmount: goodsAmount - deductionFen,
+      address: request.address,
+      createdAt: request.now,
+      expiresAt: new Date(request.now.getTime() + (await unpaidCloseMinutes(tx)) * 60_000)
+    }
+    const id = await insertOrder(tx, row, items)
+    return toOrder(tx, { ...row, id, status: 'pending_payment' })
+  })
+}
+
+/** Cancels an unpaid order, giving back its stock and points; exactly once, whoever asks first. */
+async function cancel(tx: Queryable, order: OrderRow, now: Date, reason: string): Promise<boolean> {
+  if (!(await markCancelled(tx, order.id, now, reason))) return false
+  await releaseStock(tx, order.id)
+  if (order.pointsUsed > 0) {
+    await returnPoints(tx, {
+      memberId: order.memberId,
+      spendEvent: orderPointsEvent(order.orderNo),
+      event: { type: 'order_points_back', id: order.orderNo },
+      reason: `订单取消 退回积分 ${order.orderNo}`,
+      now
+    })
+  }
+  return true
+}
+
+export async function cancelOrder(db: Queryable, request: { memberId: number; orderNo: string; now: Date }): Promise<Order> {
+  return db.transaction(async (tx) => {
+    const order = await findOrder(tx, request.orderNo)
+    if (!order || order.memberId !== request.memberId) throw new AppError('ORDER_NOT_FOUND')
+    if (!(await cancel(tx, order, request.now, '用户取消'))) throw new AppError('ORDER_NOT_CANCELLABLE')
+    return toOrder(tx, (await findOrder(tx, request.orderNo))!)
+  })
+}
+
+/** Closes unpaid orders past their time; orders are claimed with SKIP LOCKED, so replicas share the work. */
+export async function closeExpiredOrders(db: Database, now: Date, batchSize = 100): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ orderNo: string }>(
+      `SELECT order_no AS "orderNo" FROM orders WHERE status = 'pending_payment' AND expires_at <= $1
+       ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, batchSize]
+    )
+    let closed = 0
+    for (const { orderNo } of rows) {
+      if (await cancel(tx, (await findOrder(tx, orderNo))!, now, '超时未支付')) closed += 1
+    }
+    return closed
+  })
+}

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { closeExpiredOrders } from '../src/modules/orders/service'
+import { assertApiError, assertLedgerConsistent, bearer, count, MINUTE, newKey, newMember, snapshot, startTestApp, type TestApp } from './helpers'
+
+const address = { name: '王小慧', phone: '13800138000', region: '上海市 静安区', detail: '南京西路 1266 号' }
+
+describe('orders', () => {
+  let t: TestApp
+  before(async () => {
+    t = await startTestApp()
+  })
+  after(() => t.close())
+
+  /** A SKU of its own for a test, so tests on a shared database never share stock. */
+  async function newSku(price: number, stock: number): Promise<number> {
+    const { rows: categories } = await t.db.query<{ id: number }>('SELECT id FROM categories ORDER BY id LIMIT 1')
+    const { rows: products } = await t.db.query<{ id: number }>(
+      `INSERT INTO products (category_id, name, subtitle, spec_names) VALUES ($1, '测试商品', '', '{颜色}') RETURNING id`,
+      [categories[0].id]
+    )
+    const { rows } = await t.db.query<{ id: number }>(
+      `INSERT INTO skus (product_id, specs, price, stock) VALUES ($1, '{"颜色": "黑"}', $2, $3) RETURNING id`,
+      [products[0].id, price, stock]
+    )
+    return rows[0].id
+  }
+  const stockOf = async (skuId: number) => (await t.db.query<{ stock: number }>('SELECT stock FROM skus WHERE id = $1', [skuId])).rows[0].stock
+  const balanceOf = async (memberId: number) =>
+    (await t.db.query<{ balance: number }>('SELECT balance FROM point_accounts WHERE member_id = $1', [memberId])).rows[0].balance
+  const place = (token: string, body: Record<string, unknown>, key = newKey()) =>
+    t.app.inject({ method: 'POST', url: '/api/orders', headers: { ...bearer(token), 'idempotency-key': key }, payload: body })
+  const cancel = (token: string, orderNo: string) =>
+    t.app.inject({ method: 'POST', url: `/api/orders/${orderNo}/cancel`, headers: { ...bearer(token), 'idempotency-key': newKey() } })
+  async function give(memberNo: string, points: number) {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/admin/points/adjustments',
+      headers: { 'x-operator-key': 'dev-operator-key', 'idempotency-key': newKey() },
+      payload: { memberNo, points, reason: '测试充值', operator: 'test' }
+    })
+    assert.equal(response.statusCode, 200, response.body)
+  }
+
+  test('the server prices the order, reserves the stock and holds the points: 200 积分 take ¥20 off', async () => {
+    const { token, memberId, memberNo } = await newMember(t)
+    await give(memberNo, 100)
+    const skuId = await newSku(12900, 10)
+    const response = await place(token, { items: [{ skuId, quantity: 2 }], pointsToUse: 200, address })
+    assert.equal(response.statusCode, 200, response.body)
+    const order = response.json()
+    assert.deepEqual(
+      [order.status, order.goodsAmount, order.pointsUsed, order.deductionFen, order.payAmount],
+      ['pending_payment', 25800, 200, 2000, 23800]
+    )
+    assert.deepEqual(order.items, [{ skuId, productName: '测试商品', specText: '黑', price: 12900, quantity: 2 }])
+    assert.equal(new Date(order.expiresAt).getTime() - new Date(order.createdAt).getTime(), 15 * MINUTE)
+    assert.match(order.orderNo, /^\d{20}$/)
+    assert.equal(await stockOf(skuId), 8)
+    assert.equal(await balanceOf(memberId), 0)
+    await assertLedgerConsistent(t.db, memberId)
+  })
+
+  test("the client's prices are refused, not trusted; over-the-cap points and short stock change nothing", async () => {
+    const { token, memberNo } = await newMember(t)
+    await give(memberNo, 5000)
+    const skuId = await newSku(1000, 3)
+    const before = await snapshot(t.db)
+    assertApiError(await place(token, { items: [{ skuId, quantity: 1, price: 1 }], address }), 'VALIDATION_FAILED')
+    assertApiError(await place(token, { items: [{ skuId, quantity: 1 }], address, payAmount: 1 }), 'VALIDATION_FAILED')
+    assertApiError(await place(token, { items: [{ skuId, quantity: 1 }], pointsToUse: 100, address }), 'POINTS_OVER_LIMIT')
+    assertApiError(await place(token, { items: [{ skuId, quantity: 4 }], address }), 'OUT_OF_STOCK')
+    assertApiError(await place(token, { items: [{ skuId, quantity: 2 }, { skuId, quantity: 2 }], address }), 'OUT_OF_STOCK')
+    assertApiError(await place(token, { items: [{ skuId: 999999, quantity: 1 }], address }), 'PRODUCT_NOT_FOUND')
+    assertApiError(await place(token, { items: [], address }), 'VALIDATION_FAILED')
+    assertApiError(await place(token, { items: [{ skuId, quantity: 0 }], address }), 'VALIDATION_FAILED')
+    assertApiError(await place(token, { items: [{ skuId, quantity: 1 }], address: { ...address, phone: '12345' } }), 'VALIDATION_FAILED')
+    assert.deepEqual(await snapshot(t.db), before)
+    assert.equal(await stockOf(skuId), 3)
+  })
+
+  test('cancelling gives back the stock and the points, once; nobody else can cancel it', async () => {
+    const { token, memberId, memberNo } = await newMember(t)
+    await give(memberNo, 100)
+    const skuId = await newSku(30000, 5)
+    const order = (await place(token, { items: [{ skuId, quantity: 1 }], pointsToUse: 150, address })).json()
+    const stranger = await newMember(t)
+    assertApiError(await cancel(stranger.token, order.orderNo), 'ORDER_NOT_FOUND')
+
+    const cancelled = await cancel(token, order.orderNo)
+    assert.equal(cancelled.statusCode, 200, cancelled.body)
+    assert.equal(cancelled.json().status, 'cancelled')
+    assert.equal(await stockOf(skuId), 5)
+    assert.equal(await balanceOf(memberId), 200)
+    assertApiError(await cancel(token, order.orderNo), 'ORDER_NOT_CANCELLABLE')
+    assert.equal(await balanceOf(memberId), 200)
+    await assertLedgerConsistent(t.db, memberId)
+  })
+
+  test('an unpaid order closes after 15 minutes, not before; a cancel at the same moment happens once', async () => {
+    const { token, memberId } = await newMember(t)
+    const skuId = await newSku(20000, 5)
+    const order = (await place(token, { items: [{ skuId, quantity: 2 }], pointsToUse: 100, address })).json()
+    const placedAt = new Date(order.createdAt).getTime()
+    await closeExpiredOrders(t.db, new Date(placedAt + 15 * MINUTE - 1))
+    assert.equal(await stockOf(skuId), 3, 'still reserved a millisecond before')
+
+    const [, cancelled] = await Promise.all([closeExpiredOrders(t.db, new Date(placedAt + 15 * MINUTE)), cancel(token, order.orderNo)])
+    assert.ok([200, 409].includes(cancelled.statusCode), cancelled.body)
+    assert.equal(await stockOf(skuId), 5)
+    assert.equal(await balanceOf(memberId), 100)
+    assert.equal(await count(t.db, "SELECT count(*) AS n FROM point_entries WHERE event_type = 'order_points_back' AND event_id = $1", [order.orderNo]), 1)
+    await assertLedgerConsistent(t.db, memberId)
+  })
+
+  test('100 orders at once for the last 5 units: exactly 5 are placed, stock ends at 0', async () => {
+    const skuId = await newSku(5000, 5)
+    const buyers = await Promise.all(Array.from({ length: 20 }, () => newMember(t)))
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => place(buyers[i % buyers.length].token, { items: [{ skuId, quantity: 1 }], address }))
+    )
+    const placed = responses.filter((r) => r.statusCode === 200)
+    assert.equal(placed.length, 5)
+    for (const response of responses.filter((r) => r.statusCode !== 200)) assertApiError(response, 'OUT_OF_STOCK')
+    assert.equal(await stockOf(skuId), 0)
+    assert.equal(await count(t.db, 'SELECT count(*) AS n FROM order_items WHERE sku_id = $1', [skuId]), 5)
+  })
+})
