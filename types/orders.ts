@@ -31,7 +31,50 @@ export const OrderSchema = Type.Object({
 })
 export type Order = Static<typeof OrderSchema>
 
+const OrderNo = Type.String({ pattern: '^[0-9]{8,24}$' })
+
+export const PaymentSchema = Type.Object({
+  /** dev: the stand-in used without merchant credentials (development and h5); refused in production. */
+  provider: Type.Literal('dev'),
+  order: OrderSchema,
+  /** Points this payment earned, pending for the return window. */
+  pointsEarned: Points
+})
+export type Payment = Static<typeof PaymentSchema>
+
 export const orderRoutes = defineRoutes({
+  'GET /api/orders': {
+    summary: "The member's orders, newest first, optionally by status",
+    tags: ['orders'],
+    auth: 'member',
+    query: Type.Object(
+      {
+        status: Type.Optional(Type.Union([Type.Literal('pending_payment'), Type.Literal('paid'), Type.Literal('cancelled')])),
+        cursor: Type.Optional(Type.Integer({ minimum: 1 })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 }))
+      },
+      strictObject
+    ),
+    response: Type.Object({ items: Type.Array(OrderSchema), nextCursor: Type.Union([Type.Integer(), Type.Null()]) }),
+    errors: ['NOT_A_MEMBER']
+  },
+  'GET /api/orders/:orderNo': {
+    summary: 'One of the member\'s orders',
+    tags: ['orders'],
+    auth: 'member',
+    params: Type.Object({ orderNo: OrderNo }, strictObject),
+    response: OrderSchema,
+    errors: ['ORDER_NOT_FOUND']
+  },
+  'POST /api/orders/:orderNo/pay': {
+    summary: 'Pay an unpaid order (the dev provider pays at once); the payment earns pending points',
+    tags: ['orders'],
+    auth: 'member',
+    idempotent: true,
+    params: Type.Object({ orderNo: OrderNo }, strictObject),
+    response: PaymentSchema,
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_PAYABLE', 'PAYMENT_UNAVAILABLE']
+  },
   'POST /api/orders': {
     summary: 'Place an order: the server prices it, reserves the stock and holds the points chosen',
     tags: ['orders'],
@@ -56,7 +99,7 @@ export const orderRoutes = defineRoutes({
     tags: ['orders'],
     auth: 'member',
     idempotent: true,
-    params: Type.Object({ orderNo: Type.String({ pattern: '^[0-9]{8,24}$' }) }, strictObject),
+    params: Type.Object({ orderNo: OrderNo }, strictObject),
     response: OrderSchema,
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE']
   }

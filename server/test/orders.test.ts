@@ -113,6 +113,69 @@ describe('orders', () => {
     await assertLedgerConsistent(t.db, memberId)
   })
 
+  const pay = (token: string, orderNo: string) =>
+    t.app.inject({ method: 'POST', url: `/api/orders/${orderNo}/pay`, headers: { ...bearer(token), 'idempotency-key': newKey() } })
+
+  test('paying earns pending points for the cash paid and growth, once; a paid order cannot be cancelled', async () => {
+    const { token, memberId, memberNo } = await newMember(t)
+    await give(memberNo, 100)
+    const skuId = await newSku(12900, 10)
+    const order = (await place(token, { items: [{ skuId, quantity: 2 }], pointsToUse: 200, address })).json()
+    const paid = await pay(token, order.orderNo)
+    assert.equal(paid.statusCode, 200, paid.body)
+    assert.equal(paid.json().provider, 'dev')
+    assert.equal(paid.json().order.status, 'paid')
+    assert.equal(paid.json().pointsEarned, 238, '¥238.00 paid in cash → 238 积分 (×1.0)')
+    const { rows } = await t.db.query<{ pending: number; growth: number }>(
+      'SELECT a.pending, m.growth FROM point_accounts a JOIN members m ON m.id = a.member_id WHERE m.id = $1',
+      [memberId]
+    )
+    assert.deepEqual(rows[0], { pending: 238, growth: 238 })
+    assertApiError(await pay(token, order.orderNo), 'ORDER_NOT_PAYABLE')
+    assertApiError(await cancel(token, order.orderNo), 'ORDER_NOT_CANCELLABLE')
+    assert.equal(await stockOf(skuId), 8)
+
+    const detail = await t.app.inject({ method: 'GET', url: `/api/orders/${order.orderNo}`, headers: bearer(token) })
+    assert.equal(detail.json().status, 'paid')
+    const list = await t.app.inject({ method: 'GET', url: '/api/orders?status=paid', headers: bearer(token) })
+    assert.deepEqual(list.json().items.map((o: { orderNo: string }) => o.orderNo), [order.orderNo])
+    const stranger = await newMember(t)
+    assertApiError(await t.app.inject({ method: 'GET', url: `/api/orders/${order.orderNo}`, headers: bearer(stranger.token) }), 'ORDER_NOT_FOUND')
+    assertApiError(await pay(stranger.token, order.orderNo), 'ORDER_NOT_FOUND')
+    await assertLedgerConsistent(t.db, memberId)
+  })
+
+  test('an expired order cannot be paid', async () => {
+    const { token } = await newMember(t)
+    const order = (await place(token, { items: [{ skuId: await newSku(1000, 1), quantity: 1 }], address })).json()
+    t.clock.advance(15 * MINUTE)
+    try {
+      assertApiError(await pay(token, order.orderNo), 'ORDER_NOT_PAYABLE')
+    } finally {
+      t.clock.advance(-15 * MINUTE)
+    }
+  })
+
+  test('paid and cancelled at the same moment: one of them wins and everything agrees with it', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { token, memberId, memberNo } = await newMember(t)
+      await give(memberNo, 100)
+      const skuId = await newSku(30000, 3)
+      const order = (await place(token, { items: [{ skuId, quantity: 1 }], pointsToUse: 200, address })).json()
+      const [paid, cancelled] = await Promise.all([pay(token, order.orderNo), cancel(token, order.orderNo)])
+      assert.equal([paid.statusCode, cancelled.statusCode].filter((s) => s === 200).length, 1, `${paid.body} / ${cancelled.body}`)
+      const earned = await count(t.db, "SELECT count(*) AS n FROM point_entries WHERE event_type = 'order' AND event_id = $1", [order.orderNo])
+      const returned = await count(t.db, "SELECT count(*) AS n FROM point_entries WHERE event_type = 'order_points_back' AND event_id = $1", [order.orderNo])
+      if (paid.statusCode === 200) {
+        assert.deepEqual([earned, returned, await stockOf(skuId), await balanceOf(memberId)], [1, 0, 2, 0])
+      } else {
+        assertApiError(paid, 'ORDER_NOT_PAYABLE')
+        assert.deepEqual([earned, returned, await stockOf(skuId), await balanceOf(memberId)], [0, 1, 3, 200])
+      }
+      await assertLedgerConsistent(t.db, memberId)
+    }
+  })
+
   test('100 orders at once for the last 5 units: exactly 5 are placed, stock ends at 0', async () => {
     const skuId = await newSku(5000, 5)
     const buyers = await Promise.all(Array.from({ length: 20 }, () => newMember(t)))

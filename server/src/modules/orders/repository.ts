@@ -95,3 +95,26 @@ export async function unpaidCloseMinutes(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ minutes: number }>('SELECT unpaid_close_minutes AS minutes FROM loyalty_order_rules')
   return rows[0].minutes
 }
+
+/** Moves an unpaid, unexpired order to paid; false when it was cancelled, closed, expired or paid already. */
+export async function markPaid(db: Queryable, orderId: number, now: Date): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE orders SET status = 'paid', paid_at = $2 WHERE id = $1 AND status = 'pending_payment' AND expires_at > $2 RETURNING id`,
+    [orderId, now]
+  )
+  return rows.length > 0
+}
+
+export async function listOrders(
+  db: Queryable,
+  memberId: number,
+  page: { status?: Order['status']; before?: number; limit: number }
+): Promise<OrderRow[]> {
+  const { rows } = await db.query<OrderRow>(
+    `SELECT ${ORDER_COLUMNS} FROM orders
+     WHERE member_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::int IS NULL OR id < $3)
+     ORDER BY id DESC LIMIT $4`,
+    [memberId, page.status ?? null, page.before ?? null, page.limit]
+  )
+  return rows
+}

@@ -1,13 +1,16 @@
 import { randomInt } from 'node:crypto'
-import type { Address, Order } from '../../../../types/orders'
+import type { Address, Order, Payment } from '../../../../types/orders'
 import type { Database, Queryable } from '../../db'
 import { AppError } from '../../http/errors'
-import { returnPoints, spendPoints } from '../points/ledger'
-import { loadRules, quoteRedemption } from '../points/rules'
+import { earnPoints, returnPoints, spendPoints } from '../points/ledger'
+import { loadRules, pointsForPayment, quoteRedemption } from '../points/rules'
+import { addGrowth, pointsMultiplierOf } from '../tiers/repository'
 import {
   findOrder,
   insertOrder,
+  listOrders,
   markCancelled,
+  markPaid,
   orderItems,
   releaseStock,
   reserveStock,
@@ -132,5 +135,49 @@ export async function closeExpiredOrders(db: Database, now: Date, batchSize = 10
       if (await cancel(tx, (await findOrder(tx, orderNo))!, now, '超时未支付')) closed += 1
     }
     return closed
+  })
+}
+
+export async function getOrder(db: Queryable, memberId: number, orderNo: string): Promise<Order> {
+  const order = await findOrder(db, orderNo)
+  if (!order || order.memberId !== memberId) throw new AppError('ORDER_NOT_FOUND')
+  return toOrder(db, order)
+}
+
+export async function listMemberOrders(
+  db: Queryable,
+  memberId: number,
+  page: { status?: Order['status']; cursor?: number; limit: number }
+): Promise<{ items: Order[]; nextCursor: number | null }> {
+  const rows = await listOrders(db, memberId, { status: page.status, before: page.cursor, limit: page.limit + 1 })
+  const items = await Promise.all(rows.slice(0, page.limit).map((row) => toOrder(db, row)))
+  return { items, nextCursor: rows.length > page.limit ? rows[page.limit - 1].id : null }
+}
+
+/**
+ * Marks an order paid, exactly once, and posts what payment earns: points for the cash paid (tier
+ * multiplier, pending for the return window) and growth. A cancel or close racing it loses, or wins
+ * and the payment is refused: the status update is conditional either way.
+ */
+export async function payOrder(db: Queryable, request: { memberId: number; orderNo: string; now: Date }): Promise<Payment> {
+  return db.transaction(async (tx) => {
+    const order = await findOrder(tx, request.orderNo)
+    if (!order || order.memberId !== request.memberId) throw new AppError('ORDER_NOT_FOUND')
+    if (!(await markPaid(tx, order.id, request.now))) throw new AppError('ORDER_NOT_PAYABLE')
+    const rules = await loadRules(tx)
+    const pointsEarned = pointsForPayment(rules, order.payAmount, await pointsMultiplierOf(tx, order.memberId))
+    if (pointsEarned > 0) {
+      await earnPoints(tx, {
+        memberId: order.memberId,
+        points: pointsEarned,
+        event: { type: 'order', id: order.orderNo },
+        reason: `订单消费 ${order.orderNo}`,
+        now: request.now,
+        lockDays: rules.earnLockDays,
+        expiryDays: rules.expiryDays
+      })
+    }
+    await addGrowth(tx, order.memberId, order.payAmount)
+    return { provider: 'dev', order: await toOrder(tx, (await findOrder(tx, order.orderNo))!), pointsEarned }
   })
 }

@@ -56,11 +56,3 @@ export async function lockSale(db: Queryable, storeCode: string, receiptNo: stri
 export async function markRefunded(db: Queryable, id: number, now: Date) {
   await db.query(`UPDATE store_sales SET status = 'refunded', refunded_at = $2 WHERE id = $1`, [id, now])
 }
-
-export async function tierMultiplier(db: Queryable, memberId: number): Promise<number> {
-  const { rows } = await db.query<{ permille: number }>(
-    `SELECT t.points_multiplier_permille AS permille FROM members m JOIN tiers t ON t.code = m.tier_code WHERE m.id = $1`,
-    [memberId]
-  )
-  return rows[0].permille
-}

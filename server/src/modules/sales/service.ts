@@ -6,7 +6,8 @@ import { findMemberByNo } from '../members/repository'
 import { earnPoints, returnPoints, reverseEarning, spendPoints } from '../points/ledger'
 import { loadRules, pointsForPayment, quoteRedemption } from '../points/rules'
 import { findOpenStore } from '../stores/repository'
-import { completeSale, insertSale, lockSale, markRefunded, tierMultiplier, type SaleRow } from './repository'
+import { pointsMultiplierOf } from '../tiers/repository'
+import { completeSale, insertSale, lockSale, markRefunded, type SaleRow } from './repository'
 
 const saleEvents = (storeCode: string, receiptNo: string) => {
   const id = `${storeCode}:${receiptNo}`
@@ -85,7 +86,7 @@ export async function recordSale(db: Queryable, request: SaleRequest): Promise<S
       ).balance
     }
     const payAmount = request.goodsAmount - deductionFen
-    const pointsEarned = pointsForPayment(rules, payAmount, await tierMultiplier(tx, member.id))
+    const pointsEarned = pointsForPayment(rules, payAmount, await pointsMultiplierOf(tx, member.id))
     let pointsAvailableAt = request.now
     if (pointsEarned > 0) {
       const posted = await earnPoints(tx, {

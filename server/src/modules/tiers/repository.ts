@@ -12,3 +12,17 @@ export async function listTiers(db: Queryable): Promise<Tier[]> {
 export function nextTierOf(tiers: Tier[], current: Tier): Tier | null {
   return tiers.find((tier) => tier.rank > current.rank) ?? null
 }
+
+/** The member's points multiplier in thousandths (1200 = ×1.2), from their tier. */
+export async function pointsMultiplierOf(db: Queryable, memberId: number): Promise<number> {
+  const { rows } = await db.query<{ permille: number }>(
+    'SELECT t.points_multiplier_permille AS permille FROM members m JOIN tiers t ON t.code = m.tier_code WHERE m.id = $1',
+    [memberId]
+  )
+  return rows[0].permille
+}
+
+/** Growth value: 1 per whole ¥1 paid; never spent. */
+export async function addGrowth(db: Queryable, memberId: number, paidFen: number): Promise<void> {
+  await db.query('UPDATE members SET growth = growth + $2 WHERE id = $1', [memberId, Math.floor(paidFen / 100)])
+}
