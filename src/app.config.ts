@@ -1,6 +1,6 @@
 export default defineAppConfig({
   // The card comes first: opening the mini-program again goes straight to it.
-  pages: ['pages/member/index', 'pages/home/index', 'pages/catalog/index', 'pages/cart/index', 'pages/mine/index', 'pages/join/index', 'pages/product/index', 'pages/points/index'],
+  pages: ['pages/member/index', 'pages/home/index', 'pages/catalog/index', 'pages/cart/index', 'pages/mine/index', 'pages/join/index', 'pages/product/index', 'pages/checkout/index', 'pages/orders/index', 'pages/points/index'],
   window: {
     navigationBarTitleText: '乐享会员',
     navigationBarBackgroundColor: '#1f1f1f',

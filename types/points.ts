@@ -57,6 +57,8 @@ export type PointsEntry = Static<typeof PointsEntrySchema>
 
 export const PointsQuoteSchema = Type.Object({
   balance: Points,
+  /** What one point takes off, in fen, for the page's preview of a choice. */
+  pointValueFen: Type.Integer({ minimum: 1 }),
   minPoints: Points,
   /** The most points this order can use: the balance, the cap and the minimum considered. 0 when none. */
   maxPoints: Points,

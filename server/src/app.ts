@@ -53,6 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   installValidation(app)
   installErrorHandling(app)
+  acceptEmptyJsonBodies(app)
 
   const services: AppServices = {
     config,
@@ -97,6 +98,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(fastifyStatic, { root: config.h5Dir, wildcard: false })
   }
   return app
+}
+
+/**
+ * wx.request sends `content-type: application/json` with every request, also a POST without data
+ * (pay, cancel): an empty body there means "no body", not malformed JSON. Non-empty bodies go
+ * through Fastify's own parser, with its prototype-poisoning protection.
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance) {
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined)
+    parseJson(request, body as string, done)
+  })
 }
 
 /**

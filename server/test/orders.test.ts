@@ -113,8 +113,13 @@ describe('orders', () => {
     await assertLedgerConsistent(t.db, memberId)
   })
 
+  // As wx.request sends it: the JSON content type with no body at all.
   const pay = (token: string, orderNo: string) =>
-    t.app.inject({ method: 'POST', url: `/api/orders/${orderNo}/pay`, headers: { ...bearer(token), 'idempotency-key': newKey() } })
+    t.app.inject({
+      method: 'POST',
+      url: `/api/orders/${orderNo}/pay`,
+      headers: { ...bearer(token), 'idempotency-key': newKey(), 'content-type': 'application/json' }
+    })
 
   test('paying earns pending points for the cash paid and growth, once; a paid order cannot be cancelled', async () => {
     const { token, memberId, memberNo } = await newMember(t)

@@ -38,7 +38,7 @@ describe('points routes', () => {
     await give(memberNo, 900) // balance 1,000
     const quote = async (query: string) => get(`/api/points/quote?${query}`, token)
 
-    assert.deepEqual((await quote('goodsAmount=10000')).json(), { balance: 1000, minPoints: 100, maxPoints: 500, maxDeductionFen: 5000, selected: null })
+    assert.deepEqual((await quote('goodsAmount=10000')).json(), { balance: 1000, pointValueFen: 10, minPoints: 100, maxPoints: 500, maxDeductionFen: 5000, selected: null })
     assert.deepEqual((await quote('goodsAmount=10000&points=200')).json().selected, { points: 200, deductionFen: 2000 })
     assert.equal((await quote('goodsAmount=100000')).json().maxPoints, 1000, 'the balance limits a big order')
     assert.equal((await quote('goodsAmount=1999')).json().maxPoints, 0, '¥19.99 allows 99 points: under the minimum, so none')

@@ -6,8 +6,30 @@ import { screenshots, useBrowserSession } from './session'
 const session = useBrowserSession()
 const { skip } = session
 
+/** The session token the h5 app keeps (Taro's h5 storage wraps values as {"data": …}). */
+async function sessionToken(): Promise<string> {
+  const stored = await session.page.evaluate(() => localStorage.getItem('lm.session.token'))
+  return (JSON.parse(stored!) as { data: string }).data
+}
+
+/** The operations team grants points (the member has the welcome gift only). */
+async function grantPoints(points: number) {
+  const me = await fetch(`${session.server.baseUrl}/api/members/me`, { headers: { authorization: `Bearer ${await sessionToken()}` } })
+  const { memberNo } = (await me.json()) as { memberNo: string }
+  const response = await fetch(`${session.server.baseUrl}/api/admin/points/adjustments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-operator-key': 'dev-operator-key', 'idempotency-key': `e2e-grant-${memberNo}` },
+    body: JSON.stringify({ memberNo, points, reason: '活动赠送', operator: 'e2e' })
+  })
+  assert.equal(response.status, 200, await response.clone().text())
+}
+
 test('a shopper browses a category, picks a spec, adds to the cart, and the cart survives a reload', { skip }, async () => {
   const { page, server } = session
+  await page.goto(`${server.baseUrl}/#/pages/join/index?s=SH001`)
+  await page.locator('.nut-button', { hasText: '加入会员' }).click()
+  await page.getByTestId('member-card').waitFor({ timeout: 20_000 })
+
   await page.goto(`${server.baseUrl}/#/pages/catalog/index`)
   await page.locator('.catalog-categories__chip', { hasText: '周边' }).click()
   await page.locator('.product-grid__item', { hasText: '随行保温杯' }).click()
@@ -28,4 +50,36 @@ test('a shopper browses a category, picks a spec, adds to the cart, and the cart
   assert.match((await page.getByTestId('cart-total').textContent()) ?? '', /¥258\.00/)
   assert.match((await page.locator('.cart-line').first().textContent()) ?? '', /燕麦白 \/ 350ml/)
   await page.screenshot({ path: path.join(screenshots, 'cart.png') })
+})
+
+test('checkout with 200 points: ¥20 off, paid with the dev provider, then the points show as used and the new ones as pending', { skip }, async () => {
+  const { page, server } = session
+  await grantPoints(200) // 100 welcome + 200 = 300
+  await page.locator('.nut-button', { hasText: '去结算' }).click()
+  await page.getByTestId('checkout-goods').waitFor({ timeout: 20_000 })
+  await page.locator('input[placeholder="收货人"]').fill('王小慧')
+  await page.locator('input[placeholder="手机号"]').fill('13800138000')
+  await page.locator('input[placeholder="省 市 区"]').fill('上海市 静安区')
+  await page.locator('input[placeholder="详细地址"]').fill('南京西路 1266 号')
+  await page.getByTestId('checkout-points-hint').filter({ hasText: '本单最多可用' }).waitFor({ timeout: 20_000 })
+  const plus = page.locator('.checkout-points__button', { hasText: '+' })
+  await plus.click()
+  await plus.click()
+  assert.match((await page.getByTestId('checkout-points-hint').textContent()) ?? '', /使用 200 积分抵 ¥20\.00/)
+  assert.equal(await page.getByTestId('checkout-pay').textContent(), '实付 ¥238.00')
+  await page.screenshot({ path: path.join(screenshots, 'checkout.png') })
+
+  await page.locator('.nut-button', { hasText: '提交订单' }).click()
+  await page.getByText('确认支付').waitFor()
+  await page.getByText('确定').last().click()
+  await page.waitForURL(/pages\/orders\/index/, { timeout: 20_000 })
+  await page.locator('.order-card', { hasText: '已支付' }).waitFor({ timeout: 20_000 })
+
+  await page.goto(`${server.baseUrl}/#/pages/points/index`)
+  const header = page.locator('.points-header')
+  await header.waitFor({ timeout: 20_000 })
+  assert.equal(await header.getByTestId('points-balance').textContent(), '100')
+  assert.match((await header.getByTestId('points-pending').textContent()) ?? '', /238 积分待生效/)
+  await page.locator('.points-entry', { hasText: '订单抵扣' }).waitFor()
+  await page.screenshot({ path: path.join(screenshots, 'points-after-order.png') })
 })

@@ -73,6 +73,9 @@ export default function CartPage() {
         <Text className='cart-bar__total' data-testid='cart-total'>
           合计 {formatMoney(totals.amount)}（{totals.count} 件）
         </Text>
+        <Button type='primary' size='small' disabled={totals.count === 0} onClick={() => Taro.navigateTo({ url: '/pages/checkout/index' })}>
+          去结算
+        </Button>
       </View>
     </View>
   )

@@ -25,6 +25,7 @@ export function quoteRedemption(rules: PointsRules, balance: number, goodsAmount
   const maxPoints = usable >= rules.minRedeemPoints ? usable : 0
   const quote: PointsQuote = {
     balance,
+    pointValueFen: rules.pointValueFen,
     minPoints: rules.minRedeemPoints,
     maxPoints,
     maxDeductionFen: maxPoints * rules.pointValueFen,

@@ -1,0 +1,134 @@
+import { Text, View } from '@tarojs/components'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import { useCallback, useRef, useState } from 'react'
+import type { Order } from '../../../types'
+import { api } from '../../api'
+import { EmptyState, ErrorState, LoadingSkeleton } from '../../components/page-state'
+import { messageOf } from '../../stores/member'
+import { formatDateTime, formatMoney, formatPoints } from '../../utils/format'
+import './index.scss'
+
+type Status = Order['status'] | undefined
+const TABS: { status: Status; label: string }[] = [
+  { status: undefined, label: '全部' },
+  { status: 'pending_payment', label: '待付款' },
+  { status: 'paid', label: '已支付' },
+  { status: 'cancelled', label: '已取消' }
+]
+const STATUS_TEXT: Record<Order['status'], string> = { pending_payment: '待付款', paid: '已支付', cancelled: '已取消' }
+
+export default function OrdersPage() {
+  const [status, setStatus] = useState<Status>(undefined)
+  const [orders, setOrders] = useState<Order[]>([])
+  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading')
+  const [error, setError] = useState('')
+  const [nextCursor, setNextCursor] = useState<number | null>(null)
+  const [busy, setBusy] = useState<string | null>(null)
+  const generation = useRef(0)
+
+  const load = useCallback(async (which: Status, cursor?: number) => {
+    const mine = cursor === undefined ? ++generation.current : generation.current
+    if (cursor === undefined) setState('loading')
+    try {
+      const page = await api('GET /api/orders', { query: { status: which, cursor } })
+      if (mine !== generation.current) return
+      setOrders((current) => (cursor === undefined ? page.items : [...current, ...page.items]))
+      setNextCursor(page.nextCursor)
+      setState('ready')
+    } catch (e) {
+      if (mine !== generation.current) return
+      if (cursor === undefined) {
+        setError(messageOf(e))
+        setState('error')
+      } else void Taro.showToast({ title: messageOf(e), icon: 'none' })
+    }
+  }, [])
+
+  useDidShow(() => void load(status))
+  usePullDownRefresh(async () => {
+    await load(status)
+    Taro.stopPullDownRefresh()
+  })
+  useReachBottom(() => {
+    if (state === 'ready' && nextCursor !== null) void load(status, nextCursor)
+  })
+
+  const act = async (order: Order, action: 'pay' | 'cancel') => {
+    const confirmText = action === 'pay' ? `支付 ${formatMoney(order.payAmount)}` : '取消后库存和已用积分将退回'
+    const { confirm } = await Taro.showModal({ title: action === 'pay' ? '确认支付' : '取消订单', content: confirmText })
+    if (!confirm) return
+    setBusy(order.orderNo)
+    try {
+      if (action === 'pay') await api('POST /api/orders/:orderNo/pay', { params: { orderNo: order.orderNo } })
+      else await api('POST /api/orders/:orderNo/cancel', { params: { orderNo: order.orderNo } })
+      await Taro.showToast({ title: action === 'pay' ? '支付成功' : '订单已取消', icon: 'success' })
+      await load(status)
+    } catch (e) {
+      await Taro.showToast({ title: messageOf(e), icon: 'none' })
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  return (
+    <View className='orders-page safe-bottom'>
+      <View className='orders-tabs'>
+        {TABS.map((tab) => (
+          <Text
+            key={tab.label}
+            className={`orders-tabs__tab${tab.status === status ? ' orders-tabs__tab--on' : ''}`}
+            onClick={() => {
+              setStatus(tab.status)
+              void load(tab.status)
+            }}
+          >
+            {tab.label}
+          </Text>
+        ))}
+      </View>
+      {state === 'loading' && <LoadingSkeleton rows={5} />}
+      {state === 'error' && <ErrorState message={error} onRetry={() => void load(status)} />}
+      {state === 'ready' && orders.length === 0 && (
+        <EmptyState
+          title='暂无订单'
+          description='去逛逛，挑几件喜欢的商品吧'
+          action={
+            <Button type='primary' onClick={() => Taro.switchTab({ url: '/pages/catalog/index' })}>
+              去逛逛
+            </Button>
+          }
+        />
+      )}
+      {state === 'ready' &&
+        orders.map((order) => (
+          <View key={order.orderNo} className='order-card' data-testid={`order-${order.orderNo}`}>
+            <View className='order-card__head'>
+              <Text>{formatDateTime(order.createdAt)}</Text>
+              <Text className={`order-card__status order-card__status--${order.status}`}>{STATUS_TEXT[order.status]}</Text>
+            </View>
+            {order.items.map((item) => (
+              <Text key={item.skuId} className='order-card__item'>
+                {item.productName} · {item.specText} × {item.quantity}
+              </Text>
+            ))}
+            <Text className='order-card__total'>
+              实付 {formatMoney(order.payAmount)}
+              {order.pointsUsed > 0 ? `（${formatPoints(order.pointsUsed)}抵 ${formatMoney(order.deductionFen)}）` : ''}
+            </Text>
+            {order.status === 'pending_payment' && (
+              <View className='order-card__actions'>
+                <Button size='small' disabled={busy === order.orderNo} onClick={() => act(order, 'cancel')}>
+                  取消订单
+                </Button>
+                <Button size='small' type='primary' disabled={busy === order.orderNo} onClick={() => act(order, 'pay')}>
+                  去支付
+                </Button>
+              </View>
+            )}
+          </View>
+        ))}
+      {state === 'ready' && orders.length > 0 && <Text className='orders-page__foot'>{nextCursor === null ? '没有更多了' : '上拉加载更多'}</Text>}
+    </View>
+  )
+}
