@@ -30,6 +30,7 @@ export const apiErrors = {
   ORDER_NOT_FOUND: { status: 404, message: '订单不存在' },
   ORDER_NOT_CANCELLABLE: { status: 409, message: '订单已支付或已取消，不能再取消' },
   ORDER_NOT_PAYABLE: { status: 409, message: '订单已取消、已超时或已支付' },
+  ORDER_NOT_REFUNDABLE: { status: 409, message: '订单未支付或已退款' },
   PAYMENT_UNAVAILABLE: { status: 503, message: '支付暂不可用，请稍后再试' },
   NOT_FOUND: { status: 404, message: '请求的内容不存在' },
   WECHAT_UNAVAILABLE: { status: 502, message: '微信服务繁忙，请稍后重试' },

@@ -16,7 +16,7 @@ export type Address = Static<typeof AddressSchema>
 
 export const OrderSchema = Type.Object({
   orderNo: Type.String(),
-  status: Type.Union([Type.Literal('pending_payment'), Type.Literal('paid'), Type.Literal('cancelled')]),
+  status: Type.Union([Type.Literal('pending_payment'), Type.Literal('paid'), Type.Literal('cancelled'), Type.Literal('refunded')]),
   items: Type.Array(
     Type.Object({ skuId: Type.Integer(), productName: Type.String(), specText: Type.String(), price: Type.Integer(), quantity: Type.Integer() })
   ),
@@ -49,7 +49,7 @@ export const orderRoutes = defineRoutes({
     auth: 'member',
     query: Type.Object(
       {
-        status: Type.Optional(Type.Union([Type.Literal('pending_payment'), Type.Literal('paid'), Type.Literal('cancelled')])),
+        status: Type.Optional(Type.Union([Type.Literal('pending_payment'), Type.Literal('paid'), Type.Literal('cancelled'), Type.Literal('refunded')])),
         cursor: Type.Optional(Type.Integer({ minimum: 1 })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 }))
       },
@@ -93,6 +93,15 @@ export const orderRoutes = defineRoutes({
     ),
     response: OrderSchema,
     errors: ['NOT_A_MEMBER', 'PRODUCT_NOT_FOUND', 'OUT_OF_STOCK', 'INSUFFICIENT_POINTS', 'POINTS_BELOW_MINIMUM', 'POINTS_OVER_LIMIT']
+  },
+  'POST /api/orders/:orderNo/refund': {
+    summary: 'Refund a whole paid order (dev provider: at once): earned points are voided or reversed, used points come back',
+    tags: ['orders'],
+    auth: 'member',
+    idempotent: true,
+    params: Type.Object({ orderNo: OrderNo }, strictObject),
+    response: OrderSchema,
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_REFUNDABLE', 'PAYMENT_UNAVAILABLE']
   },
   'POST /api/orders/:orderNo/cancel': {
     summary: 'Cancel an unpaid order: its stock and points come back',

@@ -10,7 +10,7 @@ CREATE TABLE orders (
   id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   order_no text NOT NULL UNIQUE,
   member_id integer NOT NULL REFERENCES members (id),
-  status text NOT NULL CHECK (status IN ('pending_payment', 'paid', 'cancelled')),
+  status text NOT NULL CHECK (status IN ('pending_payment', 'paid', 'cancelled', 'refunded')),
   goods_amount integer NOT NULL CHECK (goods_amount > 0),
   points_used integer NOT NULL CHECK (points_used >= 0),
   deduction_fen integer NOT NULL CHECK (deduction_fen >= 0),
@@ -21,8 +21,10 @@ CREATE TABLE orders (
   paid_at timestamptz,
   cancelled_at timestamptz,
   cancel_reason text,
+  refunded_at timestamptz,
   CHECK (pay_amount = goods_amount - deduction_fen),
-  CHECK ((status = 'paid') = (paid_at IS NOT NULL)),
+  CHECK ((status IN ('paid', 'refunded')) = (paid_at IS NOT NULL)),
+  CHECK ((status = 'refunded') = (refunded_at IS NOT NULL)),
   CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL))
 );
 CREATE INDEX orders_member ON orders (member_id, id DESC);

@@ -150,6 +150,32 @@ describe('orders', () => {
     await assertLedgerConsistent(t.db, memberId)
   })
 
+  test('a refund takes back the pending points it earned and returns the points it used, once', async () => {
+    const { token, memberId, memberNo } = await newMember(t)
+    await give(memberNo, 100)
+    const skuId = await newSku(12900, 10)
+    const order = (await place(token, { items: [{ skuId, quantity: 2 }], pointsToUse: 200, address })).json()
+    assert.equal((await pay(token, order.orderNo)).statusCode, 200)
+    const refund = () =>
+      t.app.inject({ method: 'POST', url: `/api/orders/${order.orderNo}/refund`, headers: { ...bearer(token), 'idempotency-key': newKey() } })
+    const refunded = await refund()
+    assert.equal(refunded.statusCode, 200, refunded.body)
+    assert.equal(refunded.json().status, 'refunded')
+    const { rows } = await t.db.query<{ balance: number; pending: number; growth: number }>(
+      'SELECT a.balance, a.pending, m.growth FROM point_accounts a JOIN members m ON m.id = a.member_id WHERE m.id = $1',
+      [memberId]
+    )
+    assert.deepEqual(rows[0], { balance: 200, pending: 0, growth: 0 })
+    assertApiError(await refund(), 'ORDER_NOT_REFUNDABLE')
+    assert.deepEqual(rows[0], { balance: 200, pending: 0, growth: 0 })
+    const unpaid = (await place(token, { items: [{ skuId, quantity: 1 }], address })).json()
+    assertApiError(
+      await t.app.inject({ method: 'POST', url: `/api/orders/${unpaid.orderNo}/refund`, headers: { ...bearer(token), 'idempotency-key': newKey() } }),
+      'ORDER_NOT_REFUNDABLE'
+    )
+    await assertLedgerConsistent(t.db, memberId)
+  })
+
   test('an expired order cannot be paid', async () => {
     const { token } = await newMember(t)
     const order = (await place(token, { items: [{ skuId: await newSku(1000, 1), quantity: 1 }], address })).json()

@@ -83,3 +83,19 @@ test('checkout with 200 points: ¥20 off, paid with the dev provider, then the p
   await page.locator('.points-entry', { hasText: '订单抵扣' }).waitFor()
   await page.screenshot({ path: path.join(screenshots, 'points-after-order.png') })
 })
+
+test('a refund takes back the pending points and returns the 200 used', { skip }, async () => {
+  const { page, server } = session
+  await page.goto(`${server.baseUrl}/#/pages/orders/index`)
+  await page.locator('.order-card', { hasText: '已支付' }).locator('.nut-button', { hasText: '申请退款' }).click()
+  await page.getByText('申请退款').last().waitFor()
+  await page.getByText('确定').last().click()
+  await page.locator('.order-card', { hasText: '已退款' }).waitFor({ timeout: 20_000 })
+
+  await page.goto(`${server.baseUrl}/#/pages/points/index`)
+  const header = page.locator('.points-header')
+  await header.waitFor({ timeout: 20_000 })
+  await page.locator('.points-entry', { hasText: '订单退款 退回积分' }).waitFor({ timeout: 20_000 })
+  assert.equal(await header.getByTestId('points-balance').textContent(), '300')
+  assert.equal(await header.getByTestId('points-pending').count(), 0, 'no pending points left')
+})

@@ -14,9 +14,17 @@ const TABS: { status: Status; label: string }[] = [
   { status: undefined, label: '全部' },
   { status: 'pending_payment', label: '待付款' },
   { status: 'paid', label: '已支付' },
-  { status: 'cancelled', label: '已取消' }
+  { status: 'cancelled', label: '已取消' },
+  { status: 'refunded', label: '已退款' }
 ]
-const STATUS_TEXT: Record<Order['status'], string> = { pending_payment: '待付款', paid: '已支付', cancelled: '已取消' }
+const STATUS_TEXT: Record<Order['status'], string> = { pending_payment: '待付款', paid: '已支付', cancelled: '已取消', refunded: '已退款' }
+
+type Action = 'pay' | 'cancel' | 'refund'
+const ACTIONS: Record<Action, { title: string; content: (order: Order) => string; done: string }> = {
+  pay: { title: '确认支付', content: (order) => `支付 ${formatMoney(order.payAmount)}`, done: '支付成功' },
+  cancel: { title: '取消订单', content: () => '取消后库存和已用积分将退回', done: '订单已取消' },
+  refund: { title: '申请退款', content: (order) => `退款 ${formatMoney(order.payAmount)}，本单获得的积分将扣回，使用的积分将退回`, done: '已退款' }
+}
 
 export default function OrdersPage() {
   const [status, setStatus] = useState<Status>(undefined)
@@ -54,15 +62,17 @@ export default function OrdersPage() {
     if (state === 'ready' && nextCursor !== null) void load(status, nextCursor)
   })
 
-  const act = async (order: Order, action: 'pay' | 'cancel') => {
-    const confirmText = action === 'pay' ? `支付 ${formatMoney(order.payAmount)}` : '取消后库存和已用积分将退回'
-    const { confirm } = await Taro.showModal({ title: action === 'pay' ? '确认支付' : '取消订单', content: confirmText })
+  const act = async (order: Order, action: Action) => {
+    const { title, content, done } = ACTIONS[action]
+    const { confirm } = await Taro.showModal({ title, content: content(order) })
     if (!confirm) return
     setBusy(order.orderNo)
     try {
-      if (action === 'pay') await api('POST /api/orders/:orderNo/pay', { params: { orderNo: order.orderNo } })
-      else await api('POST /api/orders/:orderNo/cancel', { params: { orderNo: order.orderNo } })
-      await Taro.showToast({ title: action === 'pay' ? '支付成功' : '订单已取消', icon: 'success' })
+      const params = { params: { orderNo: order.orderNo } }
+      if (action === 'pay') await api('POST /api/orders/:orderNo/pay', params)
+      else if (action === 'cancel') await api('POST /api/orders/:orderNo/cancel', params)
+      else await api('POST /api/orders/:orderNo/refund', params)
+      await Taro.showToast({ title: done, icon: 'success' })
       await load(status)
     } catch (e) {
       await Taro.showToast({ title: messageOf(e), icon: 'none' })
@@ -116,6 +126,13 @@ export default function OrdersPage() {
               实付 {formatMoney(order.payAmount)}
               {order.pointsUsed > 0 ? `（${formatPoints(order.pointsUsed)}抵 ${formatMoney(order.deductionFen)}）` : ''}
             </Text>
+            {order.status === 'paid' && (
+              <View className='order-card__actions'>
+                <Button size='small' disabled={busy === order.orderNo} onClick={() => act(order, 'refund')}>
+                  申请退款
+                </Button>
+              </View>
+            )}
             {order.status === 'pending_payment' && (
               <View className='order-card__actions'>
                 <Button size='small' disabled={busy === order.orderNo} onClick={() => act(order, 'cancel')}>

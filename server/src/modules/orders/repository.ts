@@ -118,3 +118,12 @@ export async function listOrders(
   )
   return rows
 }
+
+/** Moves a paid order to refunded; false when it was not paid or is refunded already. */
+export async function markRefunded(db: Queryable, orderId: number, now: Date): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE orders SET status = 'refunded', refunded_at = $2 WHERE id = $1 AND status = 'paid' RETURNING id`,
+    [orderId, now]
+  )
+  return rows.length > 0
+}

@@ -3,7 +3,7 @@ import { orderRoutes } from '../../../../types/orders'
 import { registerRoutes } from '../../http/routes'
 import { requireMember } from '../members/service'
 import { AppError } from '../../http/errors'
-import { cancelOrder, getOrder, listMemberOrders, payOrder, placeOrder } from './service'
+import { cancelOrder, getOrder, listMemberOrders, payOrder, placeOrder, refundOrder } from './service'
 
 export function registerOrderRoutes(app: FastifyInstance) {
   const { services } = app
@@ -26,6 +26,11 @@ export function registerOrderRoutes(app: FastifyInstance) {
     'POST /api/orders': async ({ db, session, input, now }) => {
       const member = await requireMember(db, session.userId)
       return placeOrder(db, { memberId: member.id, ...input.body, now })
+    },
+    'POST /api/orders/:orderNo/refund': async ({ db, session, input, now }) => {
+      if (services.config.production) throw new AppError('PAYMENT_UNAVAILABLE')
+      const member = await requireMember(db, session.userId)
+      return refundOrder(db, { memberId: member.id, orderNo: input.params.orderNo, now })
     },
     'POST /api/orders/:orderNo/cancel': async ({ db, session, input, now }) => {
       const member = await requireMember(db, session.userId)

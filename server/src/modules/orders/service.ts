@@ -2,15 +2,16 @@ import { randomInt } from 'node:crypto'
 import type { Address, Order, Payment } from '../../../../types/orders'
 import type { Database, Queryable } from '../../db'
 import { AppError } from '../../http/errors'
-import { earnPoints, returnPoints, spendPoints } from '../points/ledger'
+import { earnPoints, returnPoints, reverseEarning, spendPoints } from '../points/ledger'
 import { loadRules, pointsForPayment, quoteRedemption } from '../points/rules'
-import { addGrowth, pointsMultiplierOf } from '../tiers/repository'
+import { addGrowth, pointsMultiplierOf, removeGrowth } from '../tiers/repository'
 import {
   findOrder,
   insertOrder,
   listOrders,
   markCancelled,
   markPaid,
+  markRefunded,
   orderItems,
   releaseStock,
   reserveStock,
@@ -20,6 +21,7 @@ import {
 } from './repository'
 
 const orderPointsEvent = (orderNo: string) => ({ type: 'order_points', id: orderNo })
+const orderEarnEvent = (orderNo: string) => ({ type: 'order', id: orderNo })
 
 /** 20 digits: the time it was placed (Shanghai) and 6 random ones. */
 function newOrderNo(now: Date): string {
@@ -170,7 +172,7 @@ export async function payOrder(db: Queryable, request: { memberId: number; order
       await earnPoints(tx, {
         memberId: order.memberId,
         points: pointsEarned,
-        event: { type: 'order', id: order.orderNo },
+        event: orderEarnEvent(order.orderNo),
         reason: `订单消费 ${order.orderNo}`,
         now: request.now,
         lockDays: rules.earnLockDays,
@@ -179,5 +181,42 @@ export async function payOrder(db: Queryable, request: { memberId: number; order
     }
     await addGrowth(tx, order.memberId, order.payAmount)
     return { provider: 'dev', order: await toOrder(tx, (await findOrder(tx, order.orderNo))!), pointsEarned }
+  })
+}
+
+/**
+ * Refunds a whole paid order, exactly once: points it earned are voided (still pending) or
+ * reversed (a debt if already spent), points it used come back, growth goes back down.
+ * The dev provider refunds at once; WeChat Pay's refund will post the same way from its notify.
+ */
+export async function refundOrder(db: Queryable, request: { memberId: number; orderNo: string; now: Date }): Promise<Order> {
+  return db.transaction(async (tx) => {
+    const order = await findOrder(tx, request.orderNo)
+    if (!order || order.memberId !== request.memberId) throw new AppError('ORDER_NOT_FOUND')
+    if (!(await markRefunded(tx, order.id, request.now))) throw new AppError('ORDER_NOT_REFUNDABLE')
+    const earned = await tx.query('SELECT 1 FROM point_entries WHERE event_type = $1 AND event_id = $2', [
+      orderEarnEvent(order.orderNo).type,
+      order.orderNo
+    ])
+    if (earned.rows.length > 0) {
+      await reverseEarning(tx, {
+        memberId: order.memberId,
+        earnEvent: orderEarnEvent(order.orderNo),
+        event: { type: 'order_refund', id: order.orderNo },
+        reason: `订单退款 扣回积分 ${order.orderNo}`,
+        now: request.now
+      })
+    }
+    if (order.pointsUsed > 0) {
+      await returnPoints(tx, {
+        memberId: order.memberId,
+        spendEvent: orderPointsEvent(order.orderNo),
+        event: { type: 'order_points_back', id: order.orderNo },
+        reason: `订单退款 退回积分 ${order.orderNo}`,
+        now: request.now
+      })
+    }
+    await removeGrowth(tx, order.memberId, order.payAmount)
+    return toOrder(tx, (await findOrder(tx, order.orderNo))!)
   })
 }

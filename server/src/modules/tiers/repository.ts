@@ -26,3 +26,8 @@ export async function pointsMultiplierOf(db: Queryable, memberId: number): Promi
 export async function addGrowth(db: Queryable, memberId: number, paidFen: number): Promise<void> {
   await db.query('UPDATE members SET growth = growth + $2 WHERE id = $1', [memberId, Math.floor(paidFen / 100)])
 }
+
+/** A refund takes back the growth its payment gave (never below zero). */
+export async function removeGrowth(db: Queryable, memberId: number, refundedFen: number): Promise<void> {
+  await db.query('UPDATE members SET growth = GREATEST(growth - $2, 0) WHERE id = $1', [memberId, Math.floor(refundedFen / 100)])
+}
