@@ -59,3 +59,18 @@ export function NotMemberState({ description }: { description: string }) {
     />
   )
 }
+
+/** An empty list in the shop (cart, orders): the way back to the catalog. */
+export function GoShoppingState({ title, description }: { title: string; description: string }) {
+  return (
+    <EmptyState
+      title={title}
+      description={description}
+      action={
+        <Button type='primary' onClick={() => Taro.switchTab({ url: '/pages/catalog/index' })}>
+          去逛逛
+        </Button>
+      }
+    />
+  )
+}

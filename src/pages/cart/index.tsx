@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { EmptyState } from '../../components/page-state'
+import { GoShoppingState } from '../../components/page-state'
 import { ProductCover } from '../../components/product-cover'
 import { MAX_QUANTITY, selectedTotals, useCartStore } from '../../stores/cart'
 import { formatMoney } from '../../utils/format'
@@ -13,17 +13,7 @@ export default function CartPage() {
   const allSelected = lines.length > 0 && lines.every((l) => l.selected)
 
   if (lines.length === 0) {
-    return (
-      <EmptyState
-        title='购物车是空的'
-        description='挑几件喜欢的商品吧'
-        action={
-          <Button type='primary' onClick={() => Taro.switchTab({ url: '/pages/catalog/index' })}>
-            去逛逛
-          </Button>
-        }
-      />
-    )
+    return <GoShoppingState title='购物车是空的' description='挑几件喜欢的商品吧' />
   }
 
   const confirmRemove = async (skuId: number, name: string) => {

@@ -4,7 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useCallback, useRef, useState } from 'react'
 import type { Order } from '../../../types'
 import { api } from '../../api'
-import { EmptyState, ErrorState, LoadingSkeleton } from '../../components/page-state'
+import { ErrorState, GoShoppingState, LoadingSkeleton } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
 import { formatDateTime, formatMoney, formatPoints } from '../../utils/format'
 import './index.scss'
@@ -100,15 +100,7 @@ export default function OrdersPage() {
       {state === 'loading' && <LoadingSkeleton rows={5} />}
       {state === 'error' && <ErrorState message={error} onRetry={() => void load(status)} />}
       {state === 'ready' && orders.length === 0 && (
-        <EmptyState
-          title='暂无订单'
-          description='去逛逛，挑几件喜欢的商品吧'
-          action={
-            <Button type='primary' onClick={() => Taro.switchTab({ url: '/pages/catalog/index' })}>
-              去逛逛
-            </Button>
-          }
-        />
+        <GoShoppingState title='暂无订单' description='去逛逛，挑几件喜欢的商品吧' />
       )}
       {state === 'ready' &&
         orders.map((order) => (

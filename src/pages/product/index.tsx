@@ -4,7 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useCallback, useEffect, useState } from 'react'
 import type { ProductDetail } from '../../../types'
 import { api, ApiError } from '../../api'
-import { EmptyState, ErrorState, LoadingSkeleton } from '../../components/page-state'
+import { ErrorState, GoShoppingState, LoadingSkeleton } from '../../components/page-state'
 import { ProductCover } from '../../components/product-cover'
 import { useCartStore } from '../../stores/cart'
 import { messageOf } from '../../stores/member'
@@ -46,7 +46,7 @@ export default function ProductPage() {
   if (view.state === 'loading') return <LoadingSkeleton rows={8} />
   if (view.state === 'error') return <ErrorState message={view.message} onRetry={load} />
   if (view.state === 'gone') {
-    return <EmptyState title='商品不存在或已下架' description='去看看其他商品吧' action={<Button type='primary' onClick={() => Taro.switchTab({ url: '/pages/catalog/index' })}>逛逛商品</Button>} />
+    return <GoShoppingState title='商品不存在或已下架' description='去看看其他商品吧' />
   }
 
   const { product } = view

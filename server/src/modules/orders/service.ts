@@ -99,19 +99,23 @@ export async function placeOrder(db: Queryable, request: PlaceOrder): Promise<Or
   })
 }
 
+/** The points an order used, back to the member (a cancelled order's hold, or a refund). */
+async function giveBackUsedPoints(tx: Queryable, order: OrderRow, now: Date, why: '订单取消' | '订单退款') {
+  if (order.pointsUsed === 0) return
+  await returnPoints(tx, {
+    memberId: order.memberId,
+    spendEvent: orderPointsEvent(order.orderNo),
+    event: { type: 'order_points_back', id: order.orderNo },
+    reason: `${why} 退回积分 ${order.orderNo}`,
+    now
+  })
+}
+
 /** Cancels an unpaid order, giving back its stock and points; exactly once, whoever asks first. */
 async function cancel(tx: Queryable, order: OrderRow, now: Date, reason: string): Promise<boolean> {
   if (!(await markCancelled(tx, order.id, now, reason))) return false
   await releaseStock(tx, order.id)
-  if (order.pointsUsed > 0) {
-    await returnPoints(tx, {
-      memberId: order.memberId,
-      spendEvent: orderPointsEvent(order.orderNo),
-      event: { type: 'order_points_back', id: order.orderNo },
-      reason: `订单取消 退回积分 ${order.orderNo}`,
-      now
-    })
-  }
+  await giveBackUsedPoints(tx, order, now, '订单取消')
   return true
 }
 
@@ -207,15 +211,7 @@ export async function refundOrder(db: Queryable, request: { memberId: number; or
         now: request.now
       })
     }
-    if (order.pointsUsed > 0) {
-      await returnPoints(tx, {
-        memberId: order.memberId,
-        spendEvent: orderPointsEvent(order.orderNo),
-        event: { type: 'order_points_back', id: order.orderNo },
-        reason: `订单退款 退回积分 ${order.orderNo}`,
-        now: request.now
-      })
-    }
+    await giveBackUsedPoints(tx, order, request.now, '订单退款')
     await removeGrowth(tx, order.memberId, order.payAmount)
     return toOrder(tx, (await findOrder(tx, order.orderNo))!)
   })
