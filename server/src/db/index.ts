@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs'
 import pg from 'pg'
 import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite'
 
@@ -79,6 +80,8 @@ export function connectPostgres(connectionString: string): Database {
 
 /** Embedded PostgreSQL: `dataDir` on disk, or in memory when omitted (tests). */
 export async function connectPglite(dataDir?: string): Promise<Database> {
+  // PGlite creates only the last folder of the path; a fresh clone has no .data/ yet.
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
   const { PGlite } = await import('@electric-sql/pglite')
   const db: PGlite = await PGlite.create({ dataDir, parsers: { [INT8_OID]: parseInt8 } })
   const run = async (target: PGlite | PGliteTransaction, sql: string, params?: unknown[]) => {
