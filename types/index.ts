@@ -1,12 +1,13 @@
 import { authRoutes } from './auth'
 import { catalogRoutes } from './catalog'
+import { couponRoutes } from './coupons'
 import { memberRoutes } from './members'
 import { orderRoutes } from './orders'
 import { pointsRoutes } from './points'
 import { salesRoutes } from './sales'
 import { storeRoutes } from './stores'
 
-export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...orderRoutes }
+export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 
@@ -16,5 +17,6 @@ export type { MemberCard, MemberCode, Tier } from './members'
 export type { EntryCategory, PointsEntry, PointsQuote, PointsRules, PointsSummary } from './points'
 export type { StoreSale } from './sales'
 export type { Category, ProductCard, ProductDetail, Sku } from './catalog'
-export type { Address, Order, Payment } from './orders'
+export type { CouponRule, CouponTemplate, MemberCoupon } from './coupons'
+export type { Address, CheckoutPreview, Order, OrderStatus, Payment, Refund } from './orders'
 export type { Staff, Store } from './stores'

@@ -17,11 +17,15 @@ import { registerPointsRoutes } from './modules/points/routes'
 import { registerSalesRoutes } from './modules/sales/routes'
 import { registerStoreRoutes } from './modules/stores/routes'
 import type { WechatAdapter } from './wechat'
+import { createWechatPay, type WechatPay } from './wechat/pay'
+import { registerCouponRoutes } from './modules/coupons/routes'
 
 export interface AppOptions {
   config: Config
   db: Database
   wechat: WechatAdapter
+  /** WeChat Pay; by default from the configuration (none without merchant settings). */
+  wechatPay?: WechatPay | null
   /** The business clock; tests move it. */
   clock?: () => Date
   logger?: boolean
@@ -31,6 +35,7 @@ export interface AppServices extends RouteDeps {
   db: Database
   config: Config
   wechat: WechatAdapter
+  wechatPay: WechatPay | null
 }
 
 declare module 'fastify' {
@@ -58,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const services: AppServices = {
     config,
     wechat: options.wechat,
+    wechatPay: options.wechatPay !== undefined ? options.wechatPay : config.wechatPay && createWechatPay(config.wechatPay),
     db: options.db,
     clock: options.clock ?? (() => new Date()),
     sessions: sessionTokens(config.sessionSecret, config.sessionTtlSeconds),
@@ -86,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPointsRoutes(app)
   registerSalesRoutes(app)
   registerCatalogRoutes(app)
+  registerCouponRoutes(app)
   registerOrderRoutes(app)
 
   app.get('/health', { schema: { hide: true } }, async () => {
@@ -109,6 +116,8 @@ function acceptEmptyJsonBodies(app: FastifyInstance) {
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Kept for signatures over the exact bytes received (WeChat Pay's notifies).
+    request.rawBody = body as string
     if (body === '') return done(null, undefined)
     parseJson(request, body as string, done)
   })

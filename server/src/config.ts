@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import type { WechatPayOptions } from './wechat/pay'
 
 export interface Config {
   production: boolean
@@ -17,6 +19,8 @@ export interface Config {
   /** How often the background jobs run; 0 turns them off (tests run them by hand). */
   jobIntervalSeconds: number
   wechat: { appId: string; secret: string; apiBase: string } | null
+  /** WeChat Pay v3 merchant (public-key mode); without it only the dev provider pays, and never in production. */
+  wechatPay: WechatPayOptions | null
   /** The h5 build served at / when present. */
   h5Dir: string
   logLevel: string
@@ -53,7 +57,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobIntervalSeconds: Number(env.JOB_INTERVAL_SECONDS ?? 60),
     wechat:
       appId && wxSecret ? { appId, secret: wxSecret, apiBase: env.WX_API_BASE ?? 'https://api.weixin.qq.com' } : null,
+    wechatPay: wechatPayOptions(env, appId),
     h5Dir: path.resolve(root, env.H5_DIR ?? 'dist-h5'),
     logLevel: env.LOG_LEVEL ?? 'info'
+  }
+}
+
+const WECHAT_PAY_ENV = [
+  'WXPAY_MCHID',
+  'WXPAY_MERCHANT_SERIAL',
+  'WXPAY_PRIVATE_KEY_FILE',
+  'WXPAY_APIV3_KEY',
+  'WXPAY_PUBLIC_KEY_ID',
+  'WXPAY_PUBLIC_KEY_FILE',
+  'WXPAY_NOTIFY_URL'
+] as const
+
+/** All of the merchant's settings, or none: half a configuration is an error, not the dev provider. */
+function wechatPayOptions(env: NodeJS.ProcessEnv, appId: string | undefined): WechatPayOptions | null {
+  const missing = WECHAT_PAY_ENV.filter((name) => !env[name])
+  if (missing.length === WECHAT_PAY_ENV.length) return null
+  if (missing.length > 0 || !appId) throw new Error(`WeChat Pay needs ${[...missing, ...(appId ? [] : ['WX_APPID'])].join(', ')}`)
+  return {
+    mchId: env.WXPAY_MCHID!,
+    appId,
+    merchantSerial: env.WXPAY_MERCHANT_SERIAL!,
+    merchantPrivateKey: readFileSync(env.WXPAY_PRIVATE_KEY_FILE!, 'utf8'),
+    apiV3Key: env.WXPAY_APIV3_KEY!,
+    platformPublicKeyId: env.WXPAY_PUBLIC_KEY_ID!,
+    platformPublicKey: readFileSync(env.WXPAY_PUBLIC_KEY_FILE!, 'utf8'),
+    apiBase: env.WXPAY_API_BASE ?? 'https://api.mch.weixin.qq.com',
+    notifyUrl: env.WXPAY_NOTIFY_URL!
   }
 }

@@ -1,19 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { AppServices } from './app'
 import { purgeIdempotencyKeys } from './http/idempotency'
-import { closeExpiredOrders } from './modules/orders/service'
+import { closeExpiredOrders, completeUnconfirmedOrders, syncProcessingRefunds } from './modules/orders/service'
 import { queueExpiryReminders, sendExpiryReminders, settleDueAccounts } from './modules/points/jobs'
 
 /** One pass of every background job. Each is safe on several replicas at once (see each job). */
 export async function runJobsOnce(services: AppServices, log: FastifyBaseLogger) {
   const now = services.clock()
-  const closedOrders = await closeExpiredOrders(services.db, now)
+  const closedOrders = await closeExpiredOrders(services.db, services.wechatPay, now)
+  const completedOrders = await completeUnconfirmedOrders(services.db, now)
+  const refundsSynced = services.wechatPay ? await syncProcessingRefunds(services.db, services.wechatPay, now) : 0
   const settled = await settleDueAccounts(services.db, now)
   const queued = await queueExpiryReminders(services.db, now)
   const reminders = await sendExpiryReminders(services.db, services.wechat, services.config.expiryReminderTemplateId, now)
   const purged = await purgeIdempotencyKeys(services.db, now)
-  if (closedOrders || settled || queued || reminders.sent || reminders.failed || purged) {
-    log.info({ closedOrders, settled, queued, reminders, purged }, 'background jobs ran')
+  if (closedOrders || completedOrders || refundsSynced || settled || queued || reminders.sent || reminders.failed || purged) {
+    log.info({ closedOrders, completedOrders, refundsSynced, settled, queued, reminders, purged }, 'background jobs ran')
   }
 }
 

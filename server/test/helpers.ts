@@ -9,6 +9,7 @@ import { connectPglite, connectPostgres, type Database } from '../src/db'
 import { migrate } from '../src/db/migrate'
 import { seedDemoData } from '../src/seed/demo'
 import { devWechatAdapter, type WechatAdapter } from '../src/wechat'
+import type { WechatPay } from '../src/wechat/pay'
 import { apiErrors, type ApiErrorCode } from '../../types/errors'
 
 /** A business clock the tests move by hand; it never moves by itself, so runs are deterministic. */
@@ -45,6 +46,8 @@ export interface StartOptions {
   wechat?: WechatAdapter | ((config: Config) => WechatAdapter)
   /** Where the clock starts. */
   now?: Date | string | number
+  /** WeChat Pay; none (the dev provider pays) unless given. */
+  wechatPay?: WechatPay
   /** Another app on this (already migrated) database, e.g. to try another configuration; left open on close(). */
   db?: Database
 }
@@ -89,7 +92,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   })
   const wechat =
     typeof options.wechat === 'function' ? options.wechat(config) : (options.wechat ?? devWechatAdapter())
-  const app = await buildApp({ config, db, wechat, clock: () => clock.now(), logger: false })
+  const app = await buildApp({ config, db, wechat, wechatPay: options.wechatPay ?? null, clock: () => clock.now(), logger: false })
   await app.ready()
 
   const login = async (code = uniqueCode()) => {
@@ -149,6 +152,10 @@ const WRITABLE_TABLES: Record<string, string> = {
   store_sales: 'id',
   orders: 'id',
   order_items: 'order_id, sku_id',
+  order_refunds: 'id',
+  order_refund_items: 'refund_id, sku_id',
+  coupon_templates: 'id',
+  member_coupons: 'id',
   skus: 'id',
   idempotency_keys: 'scope, key',
   stores: 'id',

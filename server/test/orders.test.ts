@@ -53,7 +53,7 @@ describe('orders', () => {
       [order.status, order.goodsAmount, order.pointsUsed, order.deductionFen, order.payAmount],
       ['pending_payment', 25800, 200, 2000, 23800]
     )
-    assert.deepEqual(order.items, [{ skuId, productName: '测试商品', specText: '黑', price: 12900, quantity: 2 }])
+    assert.deepEqual(order.items, [{ skuId, productName: '测试商品', specText: '黑', price: 12900, quantity: 2, refundedQuantity: 0 }])
     assert.equal(new Date(order.expiresAt).getTime() - new Date(order.createdAt).getTime(), 15 * MINUTE)
     assert.match(order.orderNo, /^\d{20}$/)
     assert.equal(await stockOf(skuId), 8)
@@ -102,10 +102,10 @@ describe('orders', () => {
     const skuId = await newSku(20000, 5)
     const order = (await place(token, { items: [{ skuId, quantity: 2 }], pointsToUse: 100, address })).json()
     const placedAt = new Date(order.createdAt).getTime()
-    await closeExpiredOrders(t.db, new Date(placedAt + 15 * MINUTE - 1))
+    await closeExpiredOrders(t.db, null, new Date(placedAt + 15 * MINUTE - 1))
     assert.equal(await stockOf(skuId), 3, 'still reserved a millisecond before')
 
-    const [, cancelled] = await Promise.all([closeExpiredOrders(t.db, new Date(placedAt + 15 * MINUTE)), cancel(token, order.orderNo)])
+    const [, cancelled] = await Promise.all([closeExpiredOrders(t.db, null, new Date(placedAt + 15 * MINUTE)), cancel(token, order.orderNo)])
     assert.ok([200, 409].includes(cancelled.statusCode), cancelled.body)
     assert.equal(await stockOf(skuId), 5)
     assert.equal(await balanceOf(memberId), 100)
@@ -157,20 +157,23 @@ describe('orders', () => {
     const order = (await place(token, { items: [{ skuId, quantity: 2 }], pointsToUse: 200, address })).json()
     assert.equal((await pay(token, order.orderNo)).statusCode, 200)
     const refund = () =>
-      t.app.inject({ method: 'POST', url: `/api/orders/${order.orderNo}/refund`, headers: { ...bearer(token), 'idempotency-key': newKey() } })
+      t.app.inject({ method: 'POST', url: `/api/orders/${order.orderNo}/refund`, headers: { ...bearer(token), 'idempotency-key': newKey() }, payload: { reason: '不想要了' } })
     const refunded = await refund()
     assert.equal(refunded.statusCode, 200, refunded.body)
     assert.equal(refunded.json().status, 'refunded')
-    const { rows } = await t.db.query<{ balance: number; pending: number; growth: number }>(
-      'SELECT a.balance, a.pending, m.growth FROM point_accounts a JOIN members m ON m.id = a.member_id WHERE m.id = $1',
-      [memberId]
-    )
-    assert.deepEqual(rows[0], { balance: 200, pending: 0, growth: 0 })
+    const accountAndGrowth = async () =>
+      (
+        await t.db.query<{ balance: number; pending: number; growth: number }>(
+          'SELECT a.balance, a.pending, m.growth FROM point_accounts a JOIN members m ON m.id = a.member_id WHERE m.id = $1',
+          [memberId]
+        )
+      ).rows[0]
+    assert.deepEqual(await accountAndGrowth(), { balance: 200, pending: 0, growth: 0 })
     assertApiError(await refund(), 'ORDER_NOT_REFUNDABLE')
-    assert.deepEqual(rows[0], { balance: 200, pending: 0, growth: 0 })
+    assert.deepEqual(await accountAndGrowth(), { balance: 200, pending: 0, growth: 0 })
     const unpaid = (await place(token, { items: [{ skuId, quantity: 1 }], address })).json()
     assertApiError(
-      await t.app.inject({ method: 'POST', url: `/api/orders/${unpaid.orderNo}/refund`, headers: { ...bearer(token), 'idempotency-key': newKey() } }),
+      await t.app.inject({ method: 'POST', url: `/api/orders/${unpaid.orderNo}/refund`, headers: { ...bearer(token), 'idempotency-key': newKey() }, payload: { reason: '不想要了' } }),
       'ORDER_NOT_REFUNDABLE'
     )
     await assertLedgerConsistent(t.db, memberId)

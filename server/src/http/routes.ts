@@ -23,6 +23,9 @@ export interface HandlerContext<R extends RouteSpec> {
   db: Queryable
   now: Date
   log: FastifyBaseLogger
+  headers: FastifyRequest['headers']
+  /** The body as received, for routes that verify a signature over it. */
+  rawBody: string | undefined
 }
 
 export type Handlers<C extends Contract> = {
@@ -63,7 +66,7 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
         const now = deps.clock()
         const input = { params: request.params, query: request.query, body: request.body }
         const run = (db: Queryable) =>
-          handler({ input: input as never, session: request.session as never, db, now, log: request.log })
+          handler({ input: input as never, session: request.session as never, db, now, log: request.log, headers: request.headers, rawBody: request.rawBody })
         if (!spec.idempotent) return run(deps.db)
         const key = request.headers['idempotency-key'] as string
         return runIdempotent(
@@ -79,6 +82,7 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
 declare module 'fastify' {
   interface FastifyRequest {
     session: Session | null
+    rawBody?: string
   }
 }
 

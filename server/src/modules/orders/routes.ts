@@ -1,40 +1,106 @@
 import type { FastifyInstance } from 'fastify'
 import { orderRoutes } from '../../../../types/orders'
-import { registerRoutes } from '../../http/routes'
-import { requireMember } from '../members/service'
 import { AppError } from '../../http/errors'
-import { cancelOrder, getOrder, listMemberOrders, payOrder, placeOrder, refundOrder } from './service'
+import { registerRoutes } from '../../http/routes'
+import { PayNotifyRejected } from '../../wechat/pay'
+import { requireMember } from '../members/service'
+import {
+  cancelOrder,
+  completeRefund,
+  confirmReceipt,
+  getOrder,
+  listMemberOrders,
+  placeOrder,
+  previewCheckout,
+  requestRefund,
+  settlePayment,
+  shipOrder,
+  startPayment
+} from './service'
+
+const NOTIFY_OK = { code: 'SUCCESS', message: '成功' } as const
 
 export function registerOrderRoutes(app: FastifyInstance) {
   const { services } = app
+  const { wechatPay } = services
+
+  /** A notify is verified before anything is read from it; a rejected one changes nothing. */
+  function verified<T>(parse: () => T, log: FastifyInstance['log']): T {
+    try {
+      return parse()
+    } catch (error) {
+      if (!(error instanceof PayNotifyRejected)) throw error
+      log.warn({ reason: error.reason }, 'WeChat Pay notify rejected')
+      throw new AppError('PAY_NOTIFY_REJECTED')
+    }
+  }
+
   registerRoutes(app, services, orderRoutes, {
     'GET /api/orders': async ({ db, session, input }) => {
       const member = await requireMember(db, session.userId)
       const { status, cursor, limit = 20 } = input.query
       return listMemberOrders(db, member.id, { status, cursor, limit })
     },
-    'GET /api/orders/:orderNo': async ({ db, session, input }) => {
+    'GET /api/orders/:orderNo': async ({ db, session, input, now }) => {
       const member = await requireMember(db, session.userId)
-      return getOrder(db, member.id, input.params.orderNo)
+      return getOrder(db, wechatPay, member.id, input.params.orderNo, now)
     },
-    'POST /api/orders/:orderNo/pay': async ({ db, session, input, now }) => {
-      // WeChat Pay v3 is not wired in yet; the dev stand-in must never take money in production.
-      if (services.config.production) throw new AppError('PAYMENT_UNAVAILABLE')
+    'POST /api/orders/preview': async ({ db, session, input, now }) => {
       const member = await requireMember(db, session.userId)
-      return payOrder(db, { memberId: member.id, orderNo: input.params.orderNo, now })
+      return previewCheckout(db, { memberId: member.id, ...input.body, now })
     },
     'POST /api/orders': async ({ db, session, input, now }) => {
       const member = await requireMember(db, session.userId)
       return placeOrder(db, { memberId: member.id, ...input.body, now })
     },
-    'POST /api/orders/:orderNo/refund': async ({ db, session, input, now }) => {
-      if (services.config.production) throw new AppError('PAYMENT_UNAVAILABLE')
+    'POST /api/orders/:orderNo/pay': async ({ db, session, input, now }) => {
       const member = await requireMember(db, session.userId)
-      return refundOrder(db, { memberId: member.id, orderNo: input.params.orderNo, now })
+      const { rows } = await db.query<{ openid: string }>('SELECT openid FROM users WHERE id = $1', [session.userId])
+      return startPayment(
+        db,
+        // The dev stand-in must never take money in production.
+        { wechatPay, devAllowed: !services.config.production },
+        { memberId: member.id, openid: rows[0].openid, orderNo: input.params.orderNo, now }
+      )
     },
     'POST /api/orders/:orderNo/cancel': async ({ db, session, input, now }) => {
       const member = await requireMember(db, session.userId)
-      return cancelOrder(db, { memberId: member.id, orderNo: input.params.orderNo, now })
+      return cancelOrder(db, wechatPay, { memberId: member.id, orderNo: input.params.orderNo, now })
+    },
+    'POST /api/orders/:orderNo/receive': async ({ db, session, input, now }) => {
+      const member = await requireMember(db, session.userId)
+      return confirmReceipt(db, { memberId: member.id, orderNo: input.params.orderNo, now })
+    },
+    'POST /api/orders/:orderNo/refund': async ({ db, session, input, now }) => {
+      const member = await requireMember(db, session.userId)
+      return requestRefund(db, wechatPay, { memberId: member.id, orderNo: input.params.orderNo, ...input.body, now })
+    },
+    'POST /api/admin/orders/:orderNo/ship': async ({ db, input, now }) => shipOrder(db, { orderNo: input.params.orderNo, ...input.body, now }),
+    'POST /api/pay/wechat/notify': async ({ db, headers, rawBody, now, log }) => {
+      if (!wechatPay) throw new AppError('NOT_FOUND')
+      const payment = verified(() => wechatPay.parsePaymentNotify(headers, rawBody ?? '', now), log)
+      // Only a successful payment is news: other states are read with a query when they matter.
+      if (payment.tradeState !== 'SUCCESS') return NOTIFY_OK
+      await db.transaction((tx) =>
+        settlePayment(tx, {
+          orderNo: payment.outTradeNo,
+          provider: 'wechat',
+          transactionId: payment.transactionId,
+          amount: payment.totalFen,
+          paidAt: payment.successTime ? new Date(payment.successTime) : now
+        })
+      ).catch((error: unknown) => {
+        if (error instanceof AppError) log.error({ orderNo: payment.outTradeNo, code: error.code }, 'WeChat Pay payment not posted')
+        throw error instanceof AppError ? new AppError('PAY_NOTIFY_REJECTED') : error
+      })
+      return NOTIFY_OK
+    },
+    'POST /api/pay/wechat/refund-notify': async ({ db, headers, rawBody, now, log }) => {
+      if (!wechatPay) throw new AppError('NOT_FOUND')
+      const refund = verified(() => wechatPay.parseRefundNotify(headers, rawBody ?? '', now), log)
+      if (refund.status === 'PROCESSING') return NOTIFY_OK
+      await db.transaction((tx) => completeRefund(tx, refund.outRefundNo, refund.status === 'SUCCESS' ? 'succeeded' : 'failed', now))
+      return NOTIFY_OK
     }
   })
 }

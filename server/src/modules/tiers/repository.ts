@@ -23,11 +23,13 @@ export async function pointsMultiplierOf(db: Queryable, memberId: number): Promi
 }
 
 /** Growth value: 1 per whole ¥1 paid; never spent. */
-export async function addGrowth(db: Queryable, memberId: number, paidFen: number): Promise<void> {
-  await db.query('UPDATE members SET growth = growth + $2 WHERE id = $1', [memberId, Math.floor(paidFen / 100)])
+export const growthForPayment = (paidFen: number) => Math.floor(paidFen / 100)
+
+export async function addGrowth(db: Queryable, memberId: number, growth: number): Promise<void> {
+  if (growth > 0) await db.query('UPDATE members SET growth = growth + $2 WHERE id = $1', [memberId, growth])
 }
 
 /** A refund takes back the growth its payment gave (never below zero). */
-export async function removeGrowth(db: Queryable, memberId: number, refundedFen: number): Promise<void> {
-  await db.query('UPDATE members SET growth = GREATEST(growth - $2, 0) WHERE id = $1', [memberId, Math.floor(refundedFen / 100)])
+export async function removeGrowth(db: Queryable, memberId: number, growth: number): Promise<void> {
+  if (growth > 0) await db.query('UPDATE members SET growth = GREATEST(growth - $2, 0) WHERE id = $1', [memberId, growth])
 }
