@@ -231,3 +231,47 @@ export async function assertLedgerConsistent(db: Database, memberId: number) {
   )
   assert.equal(overdrawn, 0, 'no lot gives out more than it held')
 }
+
+/** A SKU of its own for a test, so tests on a shared database never share stock. */
+export async function newSku(t: TestApp, price: number, stock: number): Promise<number> {
+  const { rows: categories } = await t.db.query<{ id: number }>('SELECT id FROM categories ORDER BY id LIMIT 1')
+  const { rows: products } = await t.db.query<{ id: number }>(
+    `INSERT INTO products (category_id, name, subtitle, spec_names) VALUES ($1, '测试商品', '', '{颜色}') RETURNING id`,
+    [categories[0].id]
+  )
+  const { rows } = await t.db.query<{ id: number }>(
+    `INSERT INTO skus (product_id, specs, price, stock) VALUES ($1, '{"颜色": "黑"}', $2, $3) RETURNING id`,
+    [products[0].id, price, stock]
+  )
+  return rows[0].id
+}
+
+/** A member's call with a fresh Idempotency-Key (GETs without). */
+export function memberCall(t: TestApp, token: string, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) {
+  const headers = method === 'POST' ? { ...bearer(token), 'idempotency-key': newKey() } : bearer(token)
+  return t.app.inject({ method, url, headers, ...(payload && { payload }) })
+}
+
+/** An operator's call (the dev operator key) with a fresh Idempotency-Key. */
+export function operatorCall(t: TestApp, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) {
+  const headers = { 'x-operator-key': 'dev-operator-key', ...(method === 'POST' && { 'idempotency-key': newKey() }) }
+  return t.app.inject({ method, url, headers, ...(payload && { payload }) })
+}
+
+export async function givePoints(t: TestApp, memberNo: string, points: number) {
+  const response = await operatorCall(t, 'POST', '/api/admin/points/adjustments', { memberNo, points, reason: '测试充值', operator: 'test' })
+  assert.equal(response.statusCode, 200, response.body)
+}
+
+export const pointsOf = async (t: TestApp, memberId: number) =>
+  (
+    await t.db.query<{ balance: number; pending: number; growth: number }>(
+      'SELECT a.balance, a.pending, m.growth FROM point_accounts a JOIN members m ON m.id = a.member_id WHERE m.id = $1',
+      [memberId]
+    )
+  ).rows[0]
+
+export const stockOf = async (t: TestApp, skuId: number) =>
+  (await t.db.query<{ stock: number }>('SELECT stock FROM skus WHERE id = $1', [skuId])).rows[0].stock
+
+export const shippingAddress = { name: '王小慧', phone: '13800138000', region: '上海市 静安区', detail: '南京西路 1266 号' }

@@ -1,9 +1,22 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { closeExpiredOrders } from '../src/modules/orders/service'
-import { assertApiError, assertLedgerConsistent, bearer, count, MINUTE, newKey, newMember, snapshot, startTestApp, type TestApp } from './helpers'
-
-const address = { name: '王小慧', phone: '13800138000', region: '上海市 静安区', detail: '南京西路 1266 号' }
+import {
+  assertApiError,
+  assertLedgerConsistent,
+  bearer,
+  count,
+  givePoints,
+  MINUTE,
+  newKey,
+  newMember,
+  newSku as newSkuFor,
+  shippingAddress as address,
+  snapshot,
+  startTestApp,
+  stockOf as stockOfSku,
+  type TestApp
+} from './helpers'
 
 describe('orders', () => {
   let t: TestApp
@@ -12,35 +25,15 @@ describe('orders', () => {
   })
   after(() => t.close())
 
-  /** A SKU of its own for a test, so tests on a shared database never share stock. */
-  async function newSku(price: number, stock: number): Promise<number> {
-    const { rows: categories } = await t.db.query<{ id: number }>('SELECT id FROM categories ORDER BY id LIMIT 1')
-    const { rows: products } = await t.db.query<{ id: number }>(
-      `INSERT INTO products (category_id, name, subtitle, spec_names) VALUES ($1, '测试商品', '', '{颜色}') RETURNING id`,
-      [categories[0].id]
-    )
-    const { rows } = await t.db.query<{ id: number }>(
-      `INSERT INTO skus (product_id, specs, price, stock) VALUES ($1, '{"颜色": "黑"}', $2, $3) RETURNING id`,
-      [products[0].id, price, stock]
-    )
-    return rows[0].id
-  }
-  const stockOf = async (skuId: number) => (await t.db.query<{ stock: number }>('SELECT stock FROM skus WHERE id = $1', [skuId])).rows[0].stock
+  const newSku = (price: number, stock: number) => newSkuFor(t, price, stock)
+  const stockOf = (skuId: number) => stockOfSku(t, skuId)
   const balanceOf = async (memberId: number) =>
     (await t.db.query<{ balance: number }>('SELECT balance FROM point_accounts WHERE member_id = $1', [memberId])).rows[0].balance
   const place = (token: string, body: Record<string, unknown>, key = newKey()) =>
     t.app.inject({ method: 'POST', url: '/api/orders', headers: { ...bearer(token), 'idempotency-key': key }, payload: body })
   const cancel = (token: string, orderNo: string) =>
     t.app.inject({ method: 'POST', url: `/api/orders/${orderNo}/cancel`, headers: { ...bearer(token), 'idempotency-key': newKey() } })
-  async function give(memberNo: string, points: number) {
-    const response = await t.app.inject({
-      method: 'POST',
-      url: '/api/admin/points/adjustments',
-      headers: { 'x-operator-key': 'dev-operator-key', 'idempotency-key': newKey() },
-      payload: { memberNo, points, reason: '测试充值', operator: 'test' }
-    })
-    assert.equal(response.statusCode, 200, response.body)
-  }
+  const give = (memberNo: string, points: number) => givePoints(t, memberNo, points)
 
   test('the server prices the order, reserves the stock and holds the points: 200 积分 take ¥20 off', async () => {
     const { token, memberId, memberNo } = await newMember(t)
