@@ -43,9 +43,10 @@ CREATE TABLE member_coupons (
 CREATE INDEX member_coupons_member ON member_coupons (member_id, valid_until);
 
 -- Orders: coupons, WeChat Pay, shipping and refunds of some items.
+-- 005's unnamed checks, by the names PostgreSQL gave them: pay = goods − points, and paid ⇔ paid_at.
 ALTER TABLE orders DROP CONSTRAINT orders_status_check;
-ALTER TABLE orders DROP CONSTRAINT orders_check;
 ALTER TABLE orders DROP CONSTRAINT orders_check1;
+ALTER TABLE orders DROP CONSTRAINT orders_check2;
 ALTER TABLE orders
   ADD COLUMN coupon_id integer REFERENCES member_coupons (id),
   ADD COLUMN coupon_discount integer NOT NULL DEFAULT 0 CHECK (coupon_discount >= 0),
@@ -69,7 +70,7 @@ ALTER TABLE orders
   ADD CONSTRAINT orders_paid_check
     CHECK ((status IN ('paid', 'shipped', 'completed', 'refunded')) = (paid_at IS NOT NULL AND payment_provider IS NOT NULL)),
   ADD CONSTRAINT orders_shipped_check CHECK (status NOT IN ('shipped', 'completed') OR shipped_at IS NOT NULL),
-  ADD CONSTRAINT orders_completed_check CHECK ((status = 'completed') = (completed_at IS NOT NULL));
+  ADD CONSTRAINT orders_completed_check CHECK (status <> 'completed' OR completed_at IS NOT NULL);
 ALTER TABLE member_coupons ADD FOREIGN KEY (used_order_id) REFERENCES orders (id);
 
 -- Refunded (or being refunded) quantity of each line; never more than was bought.

@@ -14,3 +14,9 @@ export function stepPoints(current: number, delta: number, bounds: PointsBounds)
   if (current === 0) return Math.min(Math.max(bounds.min, POINTS_STEP), bounds.max)
   return Math.min(next, bounds.max)
 }
+
+/** A choice kept within a new cap (another coupon changes it): at most the maximum, or nothing below the minimum. */
+export function clampPoints(current: number, bounds: PointsBounds): number {
+  const capped = Math.min(current, bounds.max)
+  return capped < bounds.min ? 0 : capped
+}

@@ -35,6 +35,7 @@ export default function MinePage() {
             <Cell title='会员卡与会员码' extra={formatPoints(card.points.balance)} clickable onClick={() => Taro.switchTab({ url: '/pages/member/index' })} />
             <Cell title='积分明细' extra='收支与规则' clickable onClick={() => Taro.navigateTo({ url: '/pages/points/index' })} />
             <Cell title='我的订单' clickable onClick={() => Taro.navigateTo({ url: '/pages/orders/index' })} />
+            <Cell title='我的优惠券' clickable onClick={() => Taro.navigateTo({ url: '/pages/coupons/index' })} />
             <Cell title='开卡门店' extra={card.joinedStore?.name ?? '线上'} />
           </>
         ) : (

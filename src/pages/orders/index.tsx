@@ -1,143 +1,216 @@
 import { Text, View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro'
-import { Button } from '@nutui/nutui-react-taro'
-import { useCallback, useRef, useState } from 'react'
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Order } from '../../../types'
 import { api } from '../../api'
 import { ErrorState, GoShoppingState, LoadingSkeleton } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
-import { formatDateTime, formatMoney, formatPoints } from '../../utils/format'
+import { formatMoney } from '../../utils/format'
+import { payOrder } from '../../utils/pay'
+import { OrderCard, type OrderAction } from './order-card'
+import { RefundPopup, type RefundRequest } from './refund-popup'
+import { belongsTo, tabFromParam, TABS, type OrdersTab } from './text'
 import './index.scss'
 
-type Status = Order['status'] | undefined
-const TABS: { status: Status; label: string }[] = [
-  { status: undefined, label: '全部' },
-  { status: 'pending_payment', label: '待付款' },
-  { status: 'paid', label: '已支付' },
-  { status: 'cancelled', label: '已取消' },
-  { status: 'refunded', label: '已退款' }
-]
-const STATUS_TEXT: Record<Order['status'], string> = { pending_payment: '待付款', paid: '已支付', cancelled: '已取消', refunded: '已退款' }
+interface ListState {
+  /** The first page: loading (nothing to show yet), ready, or failed. */
+  phase: 'loading' | 'ready' | 'error'
+  orders: Order[]
+  nextCursor: number | null
+  /** The page after the last one shown. */
+  more: 'idle' | 'loading' | 'error'
+  error: string
+}
 
-type Action = 'pay' | 'cancel' | 'refund'
-const ACTIONS: Record<Action, { title: string; content: (order: Order) => string; done: string }> = {
-  pay: { title: '确认支付', content: (order) => `支付 ${formatMoney(order.payAmount)}`, done: '支付成功' },
-  cancel: { title: '取消订单', content: () => '取消后库存和已用积分将退回', done: '订单已取消' },
-  refund: { title: '申请退款', content: (order) => `退款 ${formatMoney(order.payAmount)}，本单获得的积分将扣回，使用的积分将退回`, done: '已退款' }
+const initialList: ListState = { phase: 'loading', orders: [], nextCursor: null, more: 'idle', error: '' }
+
+const statusQuery = (tab: OrdersTab) => (tab === 'all' ? {} : { status: tab })
+
+/**
+ * One tab's orders, paged by cursor. Each first-page load is a new generation: a late answer for
+ * another tab or an earlier refresh is dropped.
+ */
+function useOrderList(tab: OrdersTab) {
+  const [list, setList] = useState<ListState>(initialList)
+  // Read synchronously: reach-bottom can fire twice before a render.
+  const run = useRef({ generation: 0, busy: false, loaded: false, cursor: null as number | null })
+
+  /** With `keepItems` (pull-down, coming back) what is shown stays and a failure comes back as a message. */
+  const reload = useCallback(
+    async ({ keepItems = false }: { keepItems?: boolean } = {}): Promise<string | null> => {
+      const r = run.current
+      const generation = ++r.generation
+      r.busy = true
+      if (!keepItems || !r.loaded) {
+        r.loaded = false
+        r.cursor = null
+        setList(initialList)
+      }
+      try {
+        const page = await api('GET /api/orders', { query: statusQuery(tab) })
+        if (generation !== r.generation) return null
+        r.loaded = true
+        r.cursor = page.nextCursor
+        setList({ phase: 'ready', orders: page.items, nextCursor: page.nextCursor, more: 'idle', error: '' })
+        return null
+      } catch (error) {
+        if (generation !== r.generation) return null
+        const message = messageOf(error)
+        if (!r.loaded) setList({ ...initialList, phase: 'error', error: message })
+        return message
+      } finally {
+        if (generation === r.generation) r.busy = false
+      }
+    },
+    [tab]
+  )
+
+  const loadMore = useCallback(async () => {
+    const r = run.current
+    if (r.busy || !r.loaded || r.cursor === null) return
+    const generation = r.generation
+    r.busy = true
+    setList((s) => ({ ...s, more: 'loading' }))
+    try {
+      const page = await api('GET /api/orders', { query: { ...statusQuery(tab), cursor: r.cursor } })
+      if (generation !== r.generation) return
+      r.cursor = page.nextCursor
+      setList((s) => {
+        const seen = new Set(s.orders.map((order) => order.orderNo))
+        return { ...s, orders: [...s.orders, ...page.items.filter((order) => !seen.has(order.orderNo))], nextCursor: page.nextCursor, more: 'idle' }
+      })
+    } catch {
+      if (generation === r.generation) setList((s) => ({ ...s, more: 'error' }))
+    } finally {
+      if (generation === r.generation) r.busy = false
+    }
+  }, [tab])
+
+  /** An order an action changed: updated in place, or gone from a tab it no longer belongs to. */
+  const replace = useCallback(
+    (order: Order) =>
+      setList((s) => ({
+        ...s,
+        orders: belongsTo(order, tab) ? s.orders.map((o) => (o.orderNo === order.orderNo ? order : o)) : s.orders.filter((o) => o.orderNo !== order.orderNo)
+      })),
+    [tab]
+  )
+
+  useEffect(() => {
+    void reload()
+  }, [reload])
+
+  return { ...list, loaded: () => run.current.loaded, reload, loadMore, replace }
+}
+
+const CONFIRM: Record<Exclude<OrderAction, 'refund'>, { title: string; content: (order: Order) => string }> = {
+  pay: { title: '确认支付', content: (order) => `支付 ${formatMoney(order.payAmount)}` },
+  cancel: { title: '取消订单', content: () => '取消后，商品库存、优惠券和已用积分将退回' },
+  receive: { title: '确认收货', content: () => '请确认已收到全部商品，确认后订单完成' }
 }
 
 export default function OrdersPage() {
-  const [status, setStatus] = useState<Status>(undefined)
-  const [orders, setOrders] = useState<Order[]>([])
-  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading')
-  const [error, setError] = useState('')
-  const [nextCursor, setNextCursor] = useState<number | null>(null)
+  const router = useRouter()
+  const [tab, setTab] = useState<OrdersTab>(() => tabFromParam(router.params.status))
+  const list = useOrderList(tab)
   const [busy, setBusy] = useState<string | null>(null)
-  const generation = useRef(0)
+  const [refunding, setRefunding] = useState<Order | null>(null)
 
-  const load = useCallback(async (which: Status, cursor?: number) => {
-    const mine = cursor === undefined ? ++generation.current : generation.current
-    if (cursor === undefined) setState('loading')
-    try {
-      const page = await api('GET /api/orders', { query: { status: which, cursor } })
-      if (mine !== generation.current) return
-      setOrders((current) => (cursor === undefined ? page.items : [...current, ...page.items]))
-      setNextCursor(page.nextCursor)
-      setState('ready')
-    } catch (e) {
-      if (mine !== generation.current) return
-      if (cursor === undefined) {
-        setError(messageOf(e))
-        setState('error')
-      } else void Taro.showToast({ title: messageOf(e), icon: 'none' })
-    }
-  }, [])
-
-  useDidShow(() => void load(status))
+  // Back from WeChat Pay or the background: orders may have moved on (shipped, closed unpaid).
+  useDidShow(() => {
+    if (list.loaded()) void list.reload({ keepItems: true })
+  })
   usePullDownRefresh(async () => {
-    await load(status)
-    Taro.stopPullDownRefresh()
+    try {
+      const failure = await list.reload({ keepItems: true })
+      if (failure) void Taro.showToast({ title: failure, icon: 'none' })
+    } finally {
+      Taro.stopPullDownRefresh()
+    }
   })
   useReachBottom(() => {
-    if (state === 'ready' && nextCursor !== null) void load(status, nextCursor)
+    void list.loadMore()
   })
 
-  const act = async (order: Order, action: Action) => {
-    const { title, content, done } = ACTIONS[action]
-    const { confirm } = await Taro.showModal({ title, content: content(order) })
-    if (!confirm) return
+  const run = async (order: Order, task: () => Promise<Order | null>) => {
     setBusy(order.orderNo)
     try {
-      const params = { params: { orderNo: order.orderNo } }
-      if (action === 'pay') await api('POST /api/orders/:orderNo/pay', params)
-      else if (action === 'cancel') await api('POST /api/orders/:orderNo/cancel', params)
-      else await api('POST /api/orders/:orderNo/refund', params)
-      await Taro.showToast({ title: done, icon: 'success' })
-      await load(status)
-    } catch (e) {
-      await Taro.showToast({ title: messageOf(e), icon: 'none' })
+      const updated = await task()
+      if (updated) list.replace(updated)
+    } catch (error) {
+      void Taro.showToast({ title: messageOf(error), icon: 'none' })
     } finally {
       setBusy(null)
     }
   }
 
+  const onAction = async (order: Order, action: OrderAction) => {
+    if (busy) return
+    if (action === 'refund') {
+      setRefunding(order)
+      return
+    }
+    const { title, content } = CONFIRM[action]
+    const { confirm } = await Taro.showModal({ title, content: content(order) })
+    if (!confirm) return
+    const params = { params: { orderNo: order.orderNo } }
+    await run(order, async () => {
+      if (action === 'pay') {
+        const outcome = await payOrder(order.orderNo)
+        return outcome.result === 'paid' || outcome.result === 'confirming' ? (outcome.order ?? null) : null
+      }
+      const updated =
+        action === 'cancel' ? await api('POST /api/orders/:orderNo/cancel', params) : await api('POST /api/orders/:orderNo/receive', params)
+      void Taro.showToast({ title: action === 'cancel' ? '订单已取消' : '已确认收货', icon: 'success' })
+      return updated
+    })
+  }
+
+  const submitRefund = (order: Order, request: RefundRequest) =>
+    run(order, async () => {
+      const updated = await api('POST /api/orders/:orderNo/refund', { params: { orderNo: order.orderNo }, body: request })
+      setRefunding(null)
+      void Taro.showToast({ title: '退款申请已提交', icon: 'success' })
+      return updated
+    })
+
   return (
     <View className='orders-page safe-bottom'>
       <View className='orders-tabs'>
-        {TABS.map((tab) => (
+        {TABS.map(({ key, label }) => (
           <Text
-            key={tab.label}
-            className={`orders-tabs__tab${tab.status === status ? ' orders-tabs__tab--on' : ''}`}
-            onClick={() => {
-              setStatus(tab.status)
-              void load(tab.status)
-            }}
+            key={key}
+            className={`orders-tabs__tab${key === tab ? ' orders-tabs__tab--on' : ''}`}
+            data-testid={`orders-tab-${key}`}
+            aria-selected={key === tab}
+            onClick={() => setTab(key)}
           >
-            {tab.label}
+            {label}
           </Text>
         ))}
       </View>
-      {state === 'loading' && <LoadingSkeleton rows={5} />}
-      {state === 'error' && <ErrorState message={error} onRetry={() => void load(status)} />}
-      {state === 'ready' && orders.length === 0 && (
-        <GoShoppingState title='暂无订单' description='去逛逛，挑几件喜欢的商品吧' />
+      {list.phase === 'loading' && <LoadingSkeleton rows={5} />}
+      {list.phase === 'error' && <ErrorState message={list.error} onRetry={() => void list.reload()} />}
+      {list.phase === 'ready' && list.orders.length === 0 && (
+        <GoShoppingState title={tab === 'aftersale' ? '暂无售后订单' : '暂无订单'} description='去逛逛，挑几件喜欢的商品吧' />
       )}
-      {state === 'ready' &&
-        orders.map((order) => (
-          <View key={order.orderNo} className='order-card' data-testid={`order-${order.orderNo}`}>
-            <View className='order-card__head'>
-              <Text>{formatDateTime(order.createdAt)}</Text>
-              <Text className={`order-card__status order-card__status--${order.status}`}>{STATUS_TEXT[order.status]}</Text>
-            </View>
-            {order.items.map((item) => (
-              <Text key={item.skuId} className='order-card__item'>
-                {item.productName} · {item.specText} × {item.quantity}
+      {list.phase === 'ready' && list.orders.length > 0 && (
+        <>
+          {list.orders.map((order) => (
+            <OrderCard key={order.orderNo} order={order} busy={busy === order.orderNo} onAction={onAction} />
+          ))}
+          <View className='orders-page__foot'>
+            {list.more === 'loading' && <Text>加载中…</Text>}
+            {list.more === 'error' && (
+              <Text className='orders-page__retry' onClick={() => void list.loadMore()}>
+                加载失败，点击重试
               </Text>
-            ))}
-            <Text className='order-card__total'>
-              实付 {formatMoney(order.payAmount)}
-              {order.pointsUsed > 0 ? `（${formatPoints(order.pointsUsed)}抵 ${formatMoney(order.deductionFen)}）` : ''}
-            </Text>
-            {order.status === 'paid' && (
-              <View className='order-card__actions'>
-                <Button size='small' disabled={busy === order.orderNo} onClick={() => act(order, 'refund')}>
-                  申请退款
-                </Button>
-              </View>
             )}
-            {order.status === 'pending_payment' && (
-              <View className='order-card__actions'>
-                <Button size='small' disabled={busy === order.orderNo} onClick={() => act(order, 'cancel')}>
-                  取消订单
-                </Button>
-                <Button size='small' type='primary' disabled={busy === order.orderNo} onClick={() => act(order, 'pay')}>
-                  去支付
-                </Button>
-              </View>
-            )}
+            {list.more === 'idle' && <Text>{list.nextCursor === null ? '没有更多了' : '上拉加载更多'}</Text>}
           </View>
-        ))}
-      {state === 'ready' && orders.length > 0 && <Text className='orders-page__foot'>{nextCursor === null ? '没有更多了' : '上拉加载更多'}</Text>}
+        </>
+      )}
+      <RefundPopup order={refunding} submitting={refunding !== null && busy === refunding.orderNo} onClose={() => setRefunding(null)} onSubmit={submitRefund} />
     </View>
   )
 }

@@ -1,0 +1,123 @@
+import { Text, View } from '@tarojs/components'
+import Taro, { usePullDownRefresh } from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { MemberCoupon } from '../../../types'
+import { api, ApiError } from '../../api'
+import { CouponCard } from '../../components/coupon-card'
+import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
+import { messageOf } from '../../stores/member'
+import './index.scss'
+
+type CouponTab = MemberCoupon['status']
+
+const TABS: { key: CouponTab; label: string; empty: string }[] = [
+  { key: 'available', label: '可使用', empty: '暂无可用优惠券' },
+  { key: 'used', label: '已使用', empty: '暂无已使用的优惠券' },
+  { key: 'expired', label: '已过期', empty: '暂无已过期的优惠券' }
+]
+
+type CouponsView =
+  | { state: 'loading' }
+  | { state: 'not-member' }
+  | { state: 'error'; message: string }
+  | { state: 'ready'; coupons: MemberCoupon[] }
+
+const goShopping = () => Taro.switchTab({ url: '/pages/catalog/index' })
+
+export default function CouponsPage() {
+  const [tab, setTab] = useState<CouponTab>('available')
+  const [view, setView] = useState<CouponsView>({ state: 'loading' })
+  // A late answer for the tab the member just left must not replace this one's.
+  const generation = useRef(0)
+
+  /** With `keepShown` (pull-down) a failure keeps the list and comes back as a message. */
+  const load = useCallback(
+    async ({ keepShown = false }: { keepShown?: boolean } = {}): Promise<string | null> => {
+      const mine = ++generation.current
+      if (!keepShown) setView({ state: 'loading' })
+      try {
+        const { items } = await api('GET /api/coupons', { query: { status: tab } })
+        if (mine === generation.current) setView({ state: 'ready', coupons: items })
+        return null
+      } catch (error) {
+        if (mine !== generation.current) return null
+        if (error instanceof ApiError && error.code === 'NOT_A_MEMBER') {
+          setView({ state: 'not-member' })
+          return null
+        }
+        const message = messageOf(error)
+        setView((shown) => (keepShown && shown.state === 'ready' ? shown : { state: 'error', message }))
+        return message
+      }
+    },
+    [tab]
+  )
+
+  useEffect(() => {
+    void load()
+  }, [load])
+
+  usePullDownRefresh(async () => {
+    try {
+      const failure = await load({ keepShown: true })
+      if (failure) void Taro.showToast({ title: failure, icon: 'none' })
+    } finally {
+      Taro.stopPullDownRefresh()
+    }
+  })
+
+  const current = TABS.find((t) => t.key === tab)!
+
+  return (
+    <View className='coupons-page safe-bottom'>
+      <View className='coupons-tabs'>
+        {TABS.map(({ key, label }) => (
+          <Text
+            key={key}
+            className={`coupons-tabs__tab${key === tab ? ' coupons-tabs__tab--on' : ''}`}
+            data-testid={`coupons-tab-${key}`}
+            aria-selected={key === tab}
+            onClick={() => setTab(key)}
+          >
+            {label}
+          </Text>
+        ))}
+      </View>
+      {view.state === 'loading' && <LoadingSkeleton rows={5} />}
+      {view.state === 'error' && <ErrorState message={view.message} onRetry={() => void load()} />}
+      {view.state === 'not-member' && <NotMemberState description='加入会员即可领取和使用优惠券' />}
+      {view.state === 'ready' && view.coupons.length === 0 && (
+        <EmptyState
+          title={current.empty}
+          description={tab === 'available' ? '留意活动和会员权益，领到的优惠券会放在这里' : '换个分类看看'}
+          action={
+            tab === 'available' && (
+              <Button type='primary' onClick={goShopping}>
+                去逛逛
+              </Button>
+            )
+          }
+        />
+      )}
+      {view.state === 'ready' &&
+        view.coupons.map((coupon) => (
+          <CouponCard
+            key={coupon.id}
+            coupon={coupon}
+            muted={coupon.status !== 'available'}
+            note={coupon.usedOrderNo ? `已用于订单 ${coupon.usedOrderNo}` : undefined}
+            extra={
+              coupon.status === 'available' ? (
+                <Text className='coupons-page__use' onClick={goShopping}>
+                  去使用
+                </Text>
+              ) : (
+                <Text className='coupons-page__stamp'>{coupon.status === 'used' ? '已使用' : '已过期'}</Text>
+              )
+            }
+          />
+        ))}
+    </View>
+  )
+}
