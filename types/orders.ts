@@ -134,10 +134,10 @@ export type CheckoutPreview = Static<typeof CheckoutPreviewSchema>
 /** WeChat Pay's notify envelope; the resource is encrypted, and the signature covers the raw body. */
 const WechatNotifySchema = Type.Object({
   id: Type.String(),
-  create_time: Type.String(),
+  create_time: Type.Optional(Type.String()),
   event_type: Type.String(),
   resource_type: Type.String(),
-  summary: Type.String(),
+  summary: Type.Optional(Type.String()),
   resource: Type.Object({
     algorithm: Type.Literal('AEAD_AES_256_GCM'),
     ciphertext: Type.String(),

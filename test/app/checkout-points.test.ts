@@ -1,4 +1,4 @@
-import { POINTS_STEP, stepPoints } from '../../src/pages/checkout/points'
+import { clampPoints, POINTS_STEP, stepPoints } from '../../src/pages/checkout/points'
 
 describe("the checkout page's points stepper", () => {
   const bounds = { min: 100, max: 350 }
@@ -28,5 +28,13 @@ describe("the checkout page's points stepper", () => {
 
   it('starts at the minimum when the operator set it above one step', () => {
     expect(stepPoints(0, POINTS_STEP, { min: 150, max: 400 })).toBe(150)
+  })
+
+  it('keeps a choice within a new cap after another coupon, or drops it below the minimum', () => {
+    expect(clampPoints(300, { min: 100, max: 275 })).toBe(275)
+    expect(clampPoints(200, { min: 100, max: 275 })).toBe(200)
+    expect(clampPoints(300, { min: 100, max: 0 })).toBe(0)
+    expect(clampPoints(300, { min: 150, max: 120 })).toBe(0)
+    expect(clampPoints(0, { min: 100, max: 275 })).toBe(0)
   })
 })
