@@ -110,6 +110,16 @@ describe('orders paid and refunded through WeChat Pay (a local fake of it)', () 
     assert.equal((await pointsOf(t, unpaid.memberId)).balance, 100, 'the cancelled order gave its points back')
   })
 
+  test('a payment that arrives for an order closed meanwhile is refunded whole, and the order stays closed', async () => {
+    const { token, order } = await prepaidOrder()
+    assert.equal((await memberCall(t, token, 'POST', `/api/orders/${order.orderNo}/cancel`)).statusCode, 200)
+    const late = fake.pay(order.orderNo)
+    assert.equal((await deliver('/api/pay/wechat/notify', late)).statusCode, 200)
+    const refundSent = fake.requests.find((r) => r.path === '/v3/refund/domestic/refunds' && (r.body as { out_trade_no: string }).out_trade_no === order.orderNo)
+    assert.deepEqual((refundSent?.body as { amount: { refund: number } }).amount.refund, order.payAmount)
+    assert.equal((await orderOf(token, order.orderNo)).status, 'cancelled')
+  })
+
   test('a refund goes through the refund API and posts once when its notify says it succeeded; a failed one can be asked again', async () => {
     const { token, memberId, skuId, order } = await prepaidOrder()
     assert.equal((await deliver('/api/pay/wechat/notify', fake.pay(order.orderNo))).statusCode, 200)

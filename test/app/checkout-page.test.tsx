@@ -210,6 +210,9 @@ describe('the checkout page', () => {
     expect(mockTaro.showToast).toHaveBeenCalledWith({ title: '支付成功', icon: 'success' })
     // The ordered line leaves the cart; the one not selected stays.
     expect(useCartStore.getState().lines.map((l) => l.skuId)).toEqual([202])
+    // Emptying the cart while paying does not price the order again.
+    expect(previews()).toHaveLength(3)
+    expect(screen.getByTestId('checkout-pay').textContent).toBe('实付 ¥35.00')
   })
 
   it('omits the coupon when none is chosen, and places nothing when the member backs out of the confirmation', async () => {

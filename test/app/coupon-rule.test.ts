@@ -1,4 +1,4 @@
-import { couponFaceText, couponRuleText, couponThresholdText } from '../../src/components/coupon-card/rule'
+import { couponFaceText, couponRuleText } from '../../src/components/coupon-card/rule'
 
 describe('how a coupon rule reads', () => {
   it('shows an amount off in yuan, without trailing zeros', () => {
@@ -20,6 +20,6 @@ describe('how a coupon rule reads', () => {
   it('says 无门槛 when there is no threshold', () => {
     expect(couponRuleText({ kind: 'amount', amountOff: 500, threshold: 0 })).toBe('无门槛')
     expect(couponRuleText({ kind: 'percent', percentOff: 20, maxDiscount: 2050, threshold: 0 })).toBe('无门槛 · 最高减¥20.5')
-    expect(couponThresholdText({ kind: 'amount', amountOff: 500, threshold: 9950 })).toBe('满99.5可用')
+    expect(couponRuleText({ kind: 'amount', amountOff: 500, threshold: 9950 })).toBe('满99.5可用')
   })
 })

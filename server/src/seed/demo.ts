@@ -1,3 +1,5 @@
+import type { CouponTemplate } from '../../../types/coupons'
+import { insertTemplate } from '../modules/coupons/repository'
 import type { Queryable } from '../db'
 
 /** The demo brand's stores and staff, for `npm start` and tests. */
@@ -134,6 +136,19 @@ async function seedCatalog(tx: Queryable) {
   }
 }
 
+/** Coupon templates an operator would start with; issued to members through the admin API. */
+export const DEMO_COUPON_TEMPLATES: Omit<CouponTemplate, 'id' | 'active'>[] = [
+  { name: '新人专享券', rule: { kind: 'amount', amountOff: 1000, threshold: 9900 }, validity: { days: 30 }, perMemberLimit: 1 },
+  { name: '满199减20', rule: { kind: 'amount', amountOff: 2000, threshold: 19900 }, validity: { days: 30 }, perMemberLimit: 3 },
+  { name: '会员9折券', rule: { kind: 'percent', percentOff: 10, maxDiscount: 5000, threshold: 0 }, validity: { days: 15 }, perMemberLimit: 1 }
+]
+
+async function seedCouponTemplates(tx: Queryable) {
+  const { rows } = await tx.query<{ count: number }>('SELECT count(*) AS count FROM coupon_templates')
+  if (rows[0].count > 0) return
+  for (const template of DEMO_COUPON_TEMPLATES) await insertTemplate(tx, template, new Date())
+}
+
 /** Loads the demo stores and catalog when they are missing; safe to run on every start and from parallel tests. */
 export async function seedDemoData(db: Queryable) {
   await db.transaction(async (tx) => {
@@ -153,6 +168,7 @@ export async function seedDemoData(db: Queryable) {
       }
     }
     await seedCatalog(tx)
+    await seedCouponTemplates(tx)
   })
 }
 

@@ -11,7 +11,7 @@ export function couponFaceText(rule: CouponRule): string {
 }
 
 /** When it applies: "满199可用" or "无门槛". */
-export function couponThresholdText(rule: CouponRule): string {
+function couponThresholdText(rule: CouponRule): string {
   return rule.threshold > 0 ? `满${yuan(rule.threshold)}可用` : '无门槛'
 }
 

@@ -81,18 +81,34 @@ export function registerOrderRoutes(app: FastifyInstance) {
       const payment = verified(() => wechatPay.parsePaymentNotify(headers, rawBody ?? '', now), log)
       // Only a successful payment is news: other states are read with a query when they matter.
       if (payment.tradeState !== 'SUCCESS') return NOTIFY_OK
-      await db.transaction((tx) =>
-        settlePayment(tx, {
-          orderNo: payment.outTradeNo,
-          provider: 'wechat',
-          transactionId: payment.transactionId,
-          amount: payment.totalFen,
-          paidAt: payment.successTime ? new Date(payment.successTime) : now
-        })
-      ).catch((error: unknown) => {
-        if (error instanceof AppError) log.error({ orderNo: payment.outTradeNo, code: error.code }, 'WeChat Pay payment not posted')
-        throw error instanceof AppError ? new AppError('PAY_NOTIFY_REJECTED') : error
-      })
+      try {
+        await db.transaction((tx) =>
+          settlePayment(tx, {
+            orderNo: payment.outTradeNo,
+            provider: 'wechat',
+            transactionId: payment.transactionId,
+            amount: payment.totalFen,
+            paidAt: payment.successTime ? new Date(payment.successTime) : now
+          })
+        )
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error
+        if (error.code === 'ORDER_NOT_PAYABLE') {
+          // Paid for an order that was closed meanwhile: the payer gets the money back, whole.
+          await wechatPay.refund({
+            outTradeNo: payment.outTradeNo,
+            outRefundNo: `${payment.outTradeNo}RC`,
+            reason: '订单已关闭',
+            refundFen: payment.totalFen,
+            totalFen: payment.totalFen,
+            notifyUrl: '/api/pay/wechat/refund-notify'
+          })
+          log.warn({ orderNo: payment.outTradeNo }, 'payment for a closed order refunded')
+          return NOTIFY_OK
+        }
+        log.error({ orderNo: payment.outTradeNo, code: error.code }, 'WeChat Pay payment not posted')
+        throw new AppError('PAY_NOTIFY_REJECTED')
+      }
       return NOTIFY_OK
     },
     'POST /api/pay/wechat/refund-notify': async ({ db, headers, rawBody, now, log }) => {
