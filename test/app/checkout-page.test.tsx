@@ -210,7 +210,7 @@ describe('the checkout page', () => {
     expect(mockTaro.showToast).toHaveBeenCalledWith({ title: '支付成功', icon: 'success' })
     // The ordered line leaves the cart; the one not selected stays.
     expect(useCartStore.getState().lines.map((l) => l.skuId)).toEqual([202])
-    // Emptying the cart while paying does not price the order again.
+    // Emptying the cart while paying neither blanks the page nor prices the order again.
     expect(previews()).toHaveLength(3)
     expect(screen.getByTestId('checkout-pay').textContent).toBe('实付 ¥35.00')
   })

@@ -49,6 +49,7 @@ export default function CheckoutPage() {
   const [pickerOpen, setPickerOpen] = useState(false)
   // Taps on the stepper can outrun the server: only the latest preview is shown.
   const generation = useRef(0)
+  // What a failed re-pricing falls back to; read in the same tick, before a render.
   const shown = useRef<CheckoutPreview | null>(null)
 
   /**
@@ -91,6 +92,11 @@ export default function CheckoutPage() {
     // Only a change of the lines prices the order afresh; choices reprice where they are made.
     if (items.length > 0) void reprice(undefined, 0, false)
   }, [items])
+
+  useEffect(() => {
+    // After the page has switched to the placed lines, so emptying the cart does not empty the page.
+    for (const line of placedLines ?? []) removeLine(line.skuId)
+  }, [placedLines])
 
   if (lines.length === 0) {
     return <EmptyState title='没有要结算的商品' description='在购物车里勾选商品后再来结算' />
@@ -179,7 +185,6 @@ export default function CheckoutPage() {
       return
     }
     setPlacedLines(lines)
-    for (const line of lines) removeLine(line.skuId)
     const outcome = await payOrder(orderNo)
     // An order left unpaid stays payable until it closes: 待付款 is where the member finds it.
     const paid = outcome.result === 'paid' || outcome.result === 'confirming'
