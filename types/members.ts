@@ -19,7 +19,8 @@ export const MemberCardSchema = Type.Object({
   /** null at the top tier. */
   nextTier: Type.Union([TierSchema, Type.Null()]),
   growth: Growth,
-  points: Type.Object({ balance: Points })
+  /** pending: earned points inside the return window, usable later. */
+  points: Type.Object({ balance: Points, pending: Points })
 })
 export type MemberCard = Static<typeof MemberCardSchema>
 

@@ -18,17 +18,25 @@ const newMember: MemberCard = {
   tier: tiers.normal,
   nextTier: tiers.silver,
   growth: 0,
-  points: { balance: 100 }
+  points: { balance: 100, pending: 0 }
 }
 
 describe('the member card', () => {
   it('shows the tier badge, the balance and how far the next tier is', async () => {
-    await new TestUtils().mount(MemberCardView, { props: { card: { ...newMember, growth: 250, points: { balance: 1250 } } } })
+    await new TestUtils().mount(MemberCardView, { props: { card: { ...newMember, growth: 250, points: { balance: 1250, pending: 0 } } } })
     expect(screen.getByLabelText('会员等级：普通会员')).toBeTruthy()
     expect(screen.getByTestId('points-balance').textContent).toBe('1,250')
     expect(screen.getByText('再获得 750 成长值升级为银卡')).toBeTruthy()
     expect(screen.getByText('NO. 10000001')).toBeTruthy()
     expect(screen.getByText(/上海南京西路旗舰店/)).toBeTruthy()
+  })
+
+  it('shows points still inside the return window as pending, and nothing when there are none', () => {
+    const { unmount } = render(<MemberCardView card={{ ...newMember, points: { balance: 100, pending: 238 } }} />)
+    expect(screen.getByTestId('points-pending').textContent).toBe('238 积分待生效')
+    unmount()
+    render(<MemberCardView card={newMember} />)
+    expect(screen.queryByTestId('points-pending')).toBeNull()
   })
 
   it('at the top tier says so instead of a next goal', () => {

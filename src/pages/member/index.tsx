@@ -6,7 +6,7 @@ import { ErrorState, LoadingSkeleton, NotMemberState } from '../../components/pa
 import { TierBadge } from '../../components/tier-badge'
 import { TierProgress } from '../../components/tier-progress'
 import { useMemberStore } from '../../stores/member'
-import { formatDay, formatNumber } from '../../utils/format'
+import { formatDay, formatNumber, formatPoints } from '../../utils/format'
 import './index.scss'
 
 export function MemberCardView({ card }: { card: MemberCard }) {
@@ -23,6 +23,11 @@ export function MemberCardView({ card }: { card: MemberCard }) {
         <Text className='member-card__points-unit'>积分</Text>
         <Text className='member-card__points-unit'>明细 ›</Text>
       </View>
+      {card.points.pending > 0 && (
+        <Text className='member-card__pending' data-testid='points-pending'>
+          {formatPoints(card.points.pending)}待生效
+        </Text>
+      )}
       <TierProgress card={card} />
       <View className='member-card__foot'>
         <Text>NO. {card.memberNo}</Text>

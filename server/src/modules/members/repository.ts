@@ -9,11 +9,12 @@ export interface MemberRow {
   storeCode: string | null
   storeName: string | null
   balance: number
+  pending: number
 }
 
 const MEMBER_SELECT = `
   SELECT m.id, m.member_no AS "memberNo", m.joined_at AS "joinedAt", m.growth, m.tier_code AS "tierCode",
-         s.code AS "storeCode", s.name AS "storeName", a.balance
+         s.code AS "storeCode", s.name AS "storeName", a.balance, a.pending
   FROM members m
   JOIN point_accounts a ON a.member_id = m.id
   LEFT JOIN stores s ON s.id = m.joined_store_id`

@@ -18,7 +18,7 @@ export async function toMemberCard(db: Queryable, member: MemberRow): Promise<Me
     tier,
     nextTier: nextTierOf(tiers, tier),
     growth: member.growth,
-    points: { balance: member.balance }
+    points: { balance: member.balance, pending: member.pending }
   }
 }
 
