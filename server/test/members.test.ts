@@ -41,7 +41,7 @@ describe('joining membership', () => {
     assert.deepEqual(card.tier, NORMAL)
     assert.deepEqual(card.nextTier, SILVER)
     assert.equal(card.growth, 0)
-    assert.deepEqual(card.points, { balance: 100 })
+    assert.deepEqual(card.points, { balance: 100, pending: 0 })
 
     const rows = await memberRow(token)
     assert.equal(rows.length, 1)
