@@ -52,9 +52,27 @@ test('a shopper browses a category, picks a spec, adds to the cart, and the cart
   await page.screenshot({ path: path.join(screenshots, 'cart.png') })
 })
 
-test('checkout with 200 points: ¥20 off, paid with the dev provider, then the points show as used and the new ones as pending', { skip }, async () => {
+/** The operations team issues the member one coupon of a seeded template. */
+async function issueCoupon(templateName: string) {
+  const operator = { 'content-type': 'application/json', 'x-operator-key': 'dev-operator-key' }
+  const me = await fetch(`${session.server.baseUrl}/api/members/me`, { headers: { authorization: `Bearer ${await sessionToken()}` } })
+  const { memberNo } = (await me.json()) as { memberNo: string }
+  const templates = (await (await fetch(`${session.server.baseUrl}/api/admin/coupon-templates`, { headers: operator })).json()) as {
+    items: { id: number; name: string }[]
+  }
+  const template = templates.items.find((item) => item.name === templateName)!
+  const response = await fetch(`${session.server.baseUrl}/api/admin/coupons`, {
+    method: 'POST',
+    headers: { ...operator, 'idempotency-key': `e2e-coupon-${memberNo}` },
+    body: JSON.stringify({ templateId: template.id, memberNo, operator: 'e2e' })
+  })
+  assert.equal(response.status, 200, await response.clone().text())
+}
+
+test('checkout: the ¥20 coupon preselected, 200 points take ¥20 off, paid with the dev provider; the card shows the points used and the pending ones', { skip }, async () => {
   const { page, server } = session
   await grantPoints(200) // 100 welcome + 200 = 300
+  await issueCoupon('满199减20')
   await page.locator('.nut-button', { hasText: '去结算' }).click()
   await page.getByTestId('checkout-goods').waitFor({ timeout: 20_000 })
   await page.locator('input[placeholder="收货人"]').fill('王小慧')
@@ -62,35 +80,46 @@ test('checkout with 200 points: ¥20 off, paid with the dev provider, then the p
   await page.locator('input[placeholder="省 市 区"]').fill('上海市 静安区')
   await page.locator('input[placeholder="详细地址"]').fill('南京西路 1266 号')
   await page.getByTestId('checkout-points-hint').filter({ hasText: '本单最多可用' }).waitFor({ timeout: 20_000 })
-  const plus = page.locator('.checkout-points__button', { hasText: '+' })
+  assert.match((await page.getByTestId('checkout-coupon').textContent()) ?? '', /-¥20\.00/)
+  const plus = page.getByTestId('checkout-points-plus')
   await plus.click()
+  await page.getByTestId('checkout-points-hint').filter({ hasText: '使用 100 积分' }).waitFor({ timeout: 20_000 })
   await plus.click()
-  assert.match((await page.getByTestId('checkout-points-hint').textContent()) ?? '', /使用 200 积分抵 ¥20\.00/)
-  assert.equal(await page.getByTestId('checkout-pay').textContent(), '实付 ¥238.00')
+  await page.getByTestId('checkout-points-hint').filter({ hasText: /使用 200 积分抵 ¥20\.00/ }).waitFor({ timeout: 20_000 })
+  // ¥258.00 − ¥20.00 coupon − ¥20.00 of points.
+  await page.getByTestId('checkout-pay').filter({ hasText: '实付 ¥218.00' }).waitFor({ timeout: 20_000 })
   await page.screenshot({ path: path.join(screenshots, 'checkout.png') })
 
   await page.locator('.nut-button', { hasText: '提交订单' }).click()
   await page.getByText('确认支付').waitFor()
   await page.getByText('确定').last().click()
   await page.waitForURL(/pages\/orders\/index/, { timeout: 20_000 })
-  await page.locator('.order-card', { hasText: '已支付' }).waitFor({ timeout: 20_000 })
+  await page.getByTestId('order-status').filter({ hasText: '待发货' }).waitFor({ timeout: 20_000 })
+
+  await page.goto(`${server.baseUrl}/#/pages/member/index`)
+  const card = page.getByTestId('member-card')
+  await card.waitFor({ timeout: 20_000 })
+  assert.equal(await card.getByTestId('points-balance').textContent(), '100')
+  assert.equal(await card.getByTestId('points-pending').textContent(), '218 积分待生效')
 
   await page.goto(`${server.baseUrl}/#/pages/points/index`)
   const header = page.locator('.points-header')
   await header.waitFor({ timeout: 20_000 })
   assert.equal(await header.getByTestId('points-balance').textContent(), '100')
-  assert.match((await header.getByTestId('points-pending').textContent()) ?? '', /238 积分待生效/)
+  assert.match((await header.getByTestId('points-pending').textContent()) ?? '', /218 积分待生效/)
   await page.locator('.points-entry', { hasText: '订单抵扣' }).waitFor()
   await page.screenshot({ path: path.join(screenshots, 'points-after-order.png') })
 })
 
-test('a refund takes back the pending points and returns the 200 used', { skip }, async () => {
+test('a refund of the whole order takes back the pending points, returns the 200 used and the coupon', { skip }, async () => {
   const { page, server } = session
   await page.goto(`${server.baseUrl}/#/pages/orders/index`)
-  await page.locator('.order-card', { hasText: '已支付' }).locator('.nut-button', { hasText: '申请退款' }).click()
-  await page.getByText('申请退款').last().waitFor()
-  await page.getByText('确定').last().click()
-  await page.locator('.order-card', { hasText: '已退款' }).waitFor({ timeout: 20_000 })
+  await page.locator('.order-card', { hasText: '待发货' }).locator('.nut-button', { hasText: '申请退款' }).click()
+  const form = page.getByTestId('refund-form')
+  await form.waitFor({ timeout: 20_000 })
+  await form.getByText('不想要了').click()
+  await form.locator('.nut-button', { hasText: '提交退款' }).click()
+  await page.getByTestId('order-status').filter({ hasText: '已退款' }).waitFor({ timeout: 20_000 })
 
   await page.goto(`${server.baseUrl}/#/pages/points/index`)
   const header = page.locator('.points-header')
@@ -98,4 +127,7 @@ test('a refund takes back the pending points and returns the 200 used', { skip }
   await page.locator('.points-entry', { hasText: '订单退款 退回积分' }).waitFor({ timeout: 20_000 })
   assert.equal(await header.getByTestId('points-balance').textContent(), '300')
   assert.equal(await header.getByTestId('points-pending').count(), 0, 'no pending points left')
+
+  await page.goto(`${server.baseUrl}/#/pages/coupons/index`)
+  await page.getByText('满199减20').first().waitFor({ timeout: 20_000 })
 })
