@@ -30,7 +30,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     plugins: ['@tarojs/plugin-html'],
     defineConstants: {
       API_BASE_URL: JSON.stringify(apiBaseUrl),
-      EXPIRY_REMINDER_TEMPLATE_ID: JSON.stringify(process.env.LM_EXPIRY_REMINDER_TEMPLATE_ID ?? '')
+      EXPIRY_REMINDER_TEMPLATE_ID: JSON.stringify(process.env.LM_EXPIRY_REMINDER_TEMPLATE_ID ?? ''),
+      TIER_UPGRADE_TEMPLATE_ID: JSON.stringify(process.env.LM_TIER_UPGRADE_TEMPLATE_ID ?? '')
     },
     alias: { '@types': path.resolve(__dirname, '..', 'types') },
     copy: { patterns: [], options: {} },

@@ -35,5 +35,5 @@ module.exports = defineJestConfig({
   moduleNameMapper: {
     '\\.(css|scss|sass|less)$': '<rootDir>/test/support/style-stub.js'
   },
-  globals: { API_BASE_URL: 'http://api.test', EXPIRY_REMINDER_TEMPLATE_ID: '' }
+  globals: { API_BASE_URL: 'http://api.test', EXPIRY_REMINDER_TEMPLATE_ID: '', TIER_UPGRADE_TEMPLATE_ID: '' }
 })

@@ -37,6 +37,8 @@ export const apiErrors = {
   COUPON_UNAVAILABLE: { status: 422, message: '优惠券不可用（已使用、已过期或未达门槛）' },
   COUPON_TEMPLATE_NOT_FOUND: { status: 404, message: '优惠券不存在或已停用' },
   COUPON_LIMIT_REACHED: { status: 409, message: '该会员已领满这张优惠券' },
+  BIRTHDAY_ALREADY_SET: { status: 409, message: '生日已设置，如需修改请联系客服' },
+  TIER_NOT_FOUND: { status: 404, message: '会员等级不存在' },
   PAY_NOTIFY_REJECTED: { status: 400, message: '支付通知验证失败' },
   PAYMENT_UNAVAILABLE: { status: 503, message: '支付暂不可用，请稍后再试' },
   NOT_FOUND: { status: 404, message: '请求的内容不存在' },

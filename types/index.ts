@@ -6,8 +6,9 @@ import { orderRoutes } from './orders'
 import { pointsRoutes } from './points'
 import { salesRoutes } from './sales'
 import { storeRoutes } from './stores'
+import { tierRoutes } from './tiers'
 
-export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes }
+export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes, ...tierRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 
@@ -20,3 +21,4 @@ export type { Category, ProductCard, ProductDetail, Sku } from './catalog'
 export type { CouponRule, CouponTemplate, MemberCoupon } from './coupons'
 export type { Address, CheckoutPreview, Order, OrderStatus, Payment, Refund } from './orders'
 export type { Staff, Store } from './stores'
+export type { MemberTier, TierDetail } from './tiers'

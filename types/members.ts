@@ -20,7 +20,9 @@ export const MemberCardSchema = Type.Object({
   nextTier: Type.Union([TierSchema, Type.Null()]),
   growth: Growth,
   /** pending: earned points inside the return window, usable later. */
-  points: Type.Object({ balance: Points, pending: Points })
+  points: Type.Object({ balance: Points, pending: Points }),
+  /** A tier the member reached and has not yet seen celebrated (shown once), or null. */
+  celebrate: Type.Union([TierSchema, Type.Null()])
 })
 export type MemberCard = Static<typeof MemberCardSchema>
 

@@ -19,6 +19,7 @@ import { registerStoreRoutes } from './modules/stores/routes'
 import type { WechatAdapter } from './wechat'
 import { createWechatPay, type WechatPay } from './wechat/pay'
 import { registerCouponRoutes } from './modules/coupons/routes'
+import { registerTierRoutes } from './modules/tiers/routes'
 
 export interface AppOptions {
   config: Config
@@ -94,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerCatalogRoutes(app)
   registerCouponRoutes(app)
   registerOrderRoutes(app)
+  registerTierRoutes(app)
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1')

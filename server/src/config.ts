@@ -16,6 +16,8 @@ export interface Config {
   operatorKey: string
   /** WeChat subscribe-message template for points expiry reminders; reminders are not sent without it. */
   expiryReminderTemplateId: string | null
+  /** WeChat subscribe-message template for the tier-up notice; not sent without it. */
+  tierUpgradeTemplateId: string | null
   /** How often the background jobs run; 0 turns them off (tests run them by hand). */
   jobIntervalSeconds: number
   wechat: { appId: string; secret: string; apiBase: string } | null
@@ -54,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cashierKey: secret('CASHIER_KEY', 'dev-cashier-key'),
     operatorKey: secret('OPERATOR_KEY', 'dev-operator-key'),
     expiryReminderTemplateId: env.WX_EXPIRY_REMINDER_TEMPLATE_ID || null,
+    tierUpgradeTemplateId: env.WX_TIER_UPGRADE_TEMPLATE_ID || null,
     jobIntervalSeconds: Number(env.JOB_INTERVAL_SECONDS ?? 60),
     wechat:
       appId && wxSecret ? { appId, secret: wxSecret, apiBase: env.WX_API_BASE ?? 'https://api.weixin.qq.com' } : null,

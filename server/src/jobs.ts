@@ -3,6 +3,7 @@ import type { AppServices } from './app'
 import { purgeIdempotencyKeys } from './http/idempotency'
 import { closeExpiredOrders, completeUnconfirmedOrders, syncProcessingRefunds } from './modules/orders/service'
 import { queueExpiryReminders, sendExpiryReminders, settleDueAccounts } from './modules/points/jobs'
+import { issueMonthlyTierCoupons, postBirthdayGifts, reviewDueTiers, sendTierNotices } from './modules/tiers/service'
 
 /** One pass of every background job. Each is safe on several replicas at once (see each job). */
 export async function runJobsOnce(services: AppServices, log: FastifyBaseLogger) {
@@ -13,9 +14,14 @@ export async function runJobsOnce(services: AppServices, log: FastifyBaseLogger)
   const settled = await settleDueAccounts(services.db, now)
   const queued = await queueExpiryReminders(services.db, now)
   const reminders = await sendExpiryReminders(services.db, services.wechat, services.config.expiryReminderTemplateId, now)
+  const tierReview = await reviewDueTiers(services.db, now)
+  const birthdayGifts = await postBirthdayGifts(services.db, now)
+  const tierCoupons = await issueMonthlyTierCoupons(services.db, now)
+  const tierNotices = await sendTierNotices(services.db, services.wechat, services.config.tierUpgradeTemplateId, now)
   const purged = await purgeIdempotencyKeys(services.db, now)
-  if (closedOrders || completedOrders || refundsSynced || settled || queued || reminders.sent || reminders.failed || purged) {
-    log.info({ closedOrders, completedOrders, refundsSynced, settled, queued, reminders, purged }, 'background jobs ran')
+  const tierWork = tierReview.kept + tierReview.lowered + birthdayGifts + tierCoupons + tierNotices.sent + tierNotices.failed
+  if (closedOrders || completedOrders || refundsSynced || settled || queued || reminders.sent || reminders.failed || tierWork || purged) {
+    log.info({ closedOrders, completedOrders, refundsSynced, tierReview, birthdayGifts, tierCoupons, tierNotices, settled, queued, reminders, purged }, 'background jobs ran')
   }
 }
 

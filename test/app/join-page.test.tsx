@@ -23,7 +23,8 @@ const card = {
   tier: { code: 'normal', name: '普通会员', rank: 0, growthThreshold: 0 },
   nextTier: { code: 'silver', name: '银卡', rank: 1, growthThreshold: 1000 },
   growth: 0,
-  points: { balance: 100, pending: 0 }
+  points: { balance: 100, pending: 0 },
+  celebrate: null
 }
 const notMember = () => {
   throw new ApiError('NOT_A_MEMBER', '您还不是会员，请先加入会员', 404)

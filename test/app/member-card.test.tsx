@@ -18,7 +18,8 @@ const newMember: MemberCard = {
   tier: tiers.normal,
   nextTier: tiers.silver,
   growth: 0,
-  points: { balance: 100, pending: 0 }
+  points: { balance: 100, pending: 0 },
+  celebrate: null
 }
 
 describe('the member card', () => {

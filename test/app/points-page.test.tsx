@@ -422,7 +422,8 @@ describe('the way in', () => {
       tier: { code: 'normal', name: '普通会员', rank: 0, growthThreshold: 0 },
       nextTier: null,
       growth: 0,
-      points: { balance: 1250, pending: 0 }
+      points: { balance: 1250, pending: 0 },
+      celebrate: null
     }
     render(<MemberCardView card={card} />)
     fireEvent.click(screen.getByTestId('points-balance'))

@@ -140,13 +140,24 @@ async function seedCatalog(tx: Queryable) {
 export const DEMO_COUPON_TEMPLATES: Omit<CouponTemplate, 'id' | 'active'>[] = [
   { name: '新人专享券', rule: { kind: 'amount', amountOff: 1000, threshold: 9900 }, validity: { days: 30 }, perMemberLimit: 1 },
   { name: '满199减20', rule: { kind: 'amount', amountOff: 2000, threshold: 19900 }, validity: { days: 30 }, perMemberLimit: 3 },
-  { name: '会员9折券', rule: { kind: 'percent', percentOff: 10, maxDiscount: 5000, threshold: 0 }, validity: { days: 15 }, perMemberLimit: 1 }
+  { name: '会员9折券', rule: { kind: 'percent', percentOff: 10, maxDiscount: 5000, threshold: 0 }, validity: { days: 15 }, perMemberLimit: 1 },
+  { name: '金卡月度券', rule: { kind: 'amount', amountOff: 1500, threshold: 9900 }, validity: { days: 30 }, perMemberLimit: 100 },
+  { name: '钻石月度券', rule: { kind: 'amount', amountOff: 3000, threshold: 19900 }, validity: { days: 30 }, perMemberLimit: 100 }
 ]
+
+/** The tier whose members get each monthly coupon. */
+const MONTHLY_TIER_COUPONS = { gold: '金卡月度券', diamond: '钻石月度券' }
 
 async function seedCouponTemplates(tx: Queryable) {
   const { rows } = await tx.query<{ count: number }>('SELECT count(*) AS count FROM coupon_templates')
   if (rows[0].count > 0) return
   for (const template of DEMO_COUPON_TEMPLATES) await insertTemplate(tx, template, new Date())
+  for (const [tierCode, templateName] of Object.entries(MONTHLY_TIER_COUPONS)) {
+    await tx.query(
+      'UPDATE tiers SET monthly_coupon_template_id = (SELECT id FROM coupon_templates WHERE name = $2 ORDER BY id LIMIT 1) WHERE code = $1',
+      [tierCode, templateName]
+    )
+  }
 }
 
 /** Loads the demo stores and catalog when they are missing; safe to run on every start and from parallel tests. */

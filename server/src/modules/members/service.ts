@@ -5,6 +5,7 @@ import { earnPoints, openAccount } from '../points/ledger'
 import { loadRules } from '../points/rules'
 import { resolveStoreAttribution } from '../stores/service'
 import { listTiers, nextTierOf } from '../tiers/repository'
+import { tierToCelebrate } from '../tiers/service'
 import { findMemberByUser, insertMemberOnce, type MemberRow } from './repository'
 
 export async function toMemberCard(db: Queryable, member: MemberRow): Promise<MemberCard> {
@@ -18,7 +19,8 @@ export async function toMemberCard(db: Queryable, member: MemberRow): Promise<Me
     tier,
     nextTier: nextTierOf(tiers, tier),
     growth: member.growth,
-    points: { balance: member.balance, pending: member.pending }
+    points: { balance: member.balance, pending: member.pending },
+    celebrate: await tierToCelebrate(db, member.id)
   }
 }
 

@@ -7,7 +7,8 @@ import { releaseCoupon, useCoupon } from '../coupons/repository'
 import { couponsForCheckout, usableCoupon } from '../coupons/service'
 import { earnPoints, returnPoints, reverseEarning, settleAccount, spendPoints } from '../points/ledger'
 import { loadRules, pointsForPayment, quoteRedemption } from '../points/rules'
-import { addGrowth, growthForPayment, pointsMultiplierOf, removeGrowth } from '../tiers/repository'
+import { growthForPayment, pointsMultiplierOf } from '../tiers/repository'
+import { changeGrowth } from '../tiers/service'
 import {
   findOrder,
   findSkuLine,
@@ -317,7 +318,7 @@ export async function settlePayment(tx: Queryable, payment: SettledPayment): Pro
       expiryDays: rules.expiryDays
     })
   }
-  await addGrowth(tx, order.memberId, growthAdded)
+  await changeGrowth(tx, { memberId: order.memberId, amount: growthAdded, event: orderEarnEvent(order.orderNo), reason: `订单消费 ${order.orderNo}`, now: payment.paidAt })
   return { order, pointsEarned }
 }
 
@@ -428,7 +429,7 @@ export async function completeRefund(tx: Queryable, refundNo: string, outcome: '
     })
   }
   await giveBackUsedPoints(tx, order, { type: 'order_points_back', id: refund.refundNo }, `订单退款 退回积分 ${refund.orderNo}`, now, refund.pointsBack)
-  await removeGrowth(tx, refund.memberId, refund.growthBack)
+  await changeGrowth(tx, { memberId: refund.memberId, amount: -refund.growthBack, event: { type: 'order_refund', id: refund.refundNo }, reason: `订单退款 ${refund.orderNo}`, now })
   if (refund.closesOrder) {
     await markRefunded(tx, refund.orderId, now)
     await releaseCoupon(tx, refund.orderId)

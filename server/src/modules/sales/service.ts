@@ -6,7 +6,8 @@ import { findMemberByNo } from '../members/repository'
 import { earnPoints, returnPoints, reverseEarning, spendPoints } from '../points/ledger'
 import { loadRules, pointsForPayment, quoteRedemption } from '../points/rules'
 import { findOpenStore } from '../stores/repository'
-import { pointsMultiplierOf } from '../tiers/repository'
+import { growthForPayment, pointsMultiplierOf } from '../tiers/repository'
+import { changeGrowth } from '../tiers/service'
 import { completeSale, insertSale, lockSale, markRefunded, type SaleRow } from './repository'
 
 const saleEvents = (storeCode: string, receiptNo: string) => {
@@ -101,6 +102,7 @@ export async function recordSale(db: Queryable, request: SaleRequest): Promise<S
       balance = posted.balance
       pointsAvailableAt = new Date(request.now.getTime() + rules.earnLockDays * 24 * 3600 * 1000)
     }
+    await changeGrowth(tx, { memberId: member.id, amount: growthForPayment(payAmount), event: events.earn, reason: `门店消费 ${store.name}`, now: request.now })
     const figures = { pointsUsed: request.pointsToUse ?? 0, deductionFen, payAmount, pointsEarned, pointsAvailableAt }
     await completeSale(tx, saleId, figures)
     return toSale(
@@ -148,6 +150,7 @@ export async function refundSale(db: Queryable, request: { storeCode: string; re
         })
       ).balance
     }
+    await changeGrowth(tx, { memberId: sale.memberId, amount: -growthForPayment(sale.payAmount), event: events.refundReverse, reason: `门店退货 ${sale.receiptNo}`, now: request.now })
     await markRefunded(tx, sale.id, request.now)
     if (balance === null) {
       const { rows } = await tx.query<{ balance: number }>('SELECT balance FROM point_accounts WHERE member_id = $1', [sale.memberId])
