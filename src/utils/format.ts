@@ -42,3 +42,14 @@ export function formatDay(at: string | Date, now: Date = new Date()): string {
 export function formatDateTime(at: string | Date, now: Date = new Date()): string {
   return `${formatDay(at, now)} ${inShanghai(at).format('HH:mm')}`
 }
+
+/** Points multiplier in thousandths → "×1.2"; always one decimal at least, so ×1.0 reads as a multiplier. */
+export function formatMultiplier(permille: number): string {
+  const fraction = String(permille % 1000).padStart(3, '0').replace(/0+$/, '') || '0'
+  return `×${Math.floor(permille / 1000)}.${fraction}`
+}
+
+/** Today's calendar day in Shanghai, YYYY-MM-DD: the latest birthday a person can have. */
+export function shanghaiToday(now: Date = new Date()): string {
+  return inShanghai(now).format('YYYY-MM-DD')
+}

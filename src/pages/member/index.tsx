@@ -7,14 +7,20 @@ import { TierBadge } from '../../components/tier-badge'
 import { TierProgress } from '../../components/tier-progress'
 import { useMemberStore } from '../../stores/member'
 import { formatDay, formatNumber, formatPoints } from '../../utils/format'
+import { TierCelebration } from './celebration'
 import './index.scss'
+
+const openTierPage = () => Taro.navigateTo({ url: '/pages/tier/index' })
 
 export function MemberCardView({ card }: { card: MemberCard }) {
   return (
     <View className='member-card' data-testid='member-card'>
       <View className='member-card__head'>
         <Text className='member-card__brand'>乐享会员</Text>
-        <TierBadge tier={card.tier} />
+        <View className='member-card__tier' data-testid='member-card-tier' onClick={openTierPage}>
+          <TierBadge tier={card.tier} />
+          <Text className='member-card__tier-more'>›</Text>
+        </View>
       </View>
       <View className='member-card__points' onClick={() => Taro.navigateTo({ url: '/pages/points/index' })}>
         <Text className='member-card__points-value' data-testid='points-balance'>
@@ -28,7 +34,9 @@ export function MemberCardView({ card }: { card: MemberCard }) {
           {formatPoints(card.points.pending)}待生效
         </Text>
       )}
-      <TierProgress card={card} />
+      <View data-testid='member-card-progress' onClick={openTierPage}>
+        <TierProgress card={card} />
+      </View>
       <View className='member-card__foot'>
         <Text>NO. {card.memberNo}</Text>
         <Text>
@@ -63,6 +71,7 @@ export default function MemberPage() {
         <Text className='section-title'>会员码</Text>
         <MemberQrCode />
       </View>
+      <TierCelebration tier={card.celebrate} onDismissed={() => void load()} />
     </View>
   )
 }

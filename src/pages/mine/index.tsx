@@ -4,6 +4,7 @@ import { Cell, CellGroup } from '@nutui/nutui-react-taro'
 import { TierBadge } from '../../components/tier-badge'
 import { useMemberStore } from '../../stores/member'
 import { formatPoints } from '../../utils/format'
+import { BirthdayCell } from './birthday-cell'
 import './index.scss'
 
 export default function MinePage() {
@@ -33,6 +34,8 @@ export default function MinePage() {
         {card ? (
           <>
             <Cell title='会员卡与会员码' extra={formatPoints(card.points.balance)} clickable onClick={() => Taro.switchTab({ url: '/pages/member/index' })} />
+            <Cell title='会员等级' extra={card.tier.name} clickable onClick={() => Taro.navigateTo({ url: '/pages/tier/index' })} />
+            <BirthdayCell card={card} />
             <Cell title='积分明细' extra='收支与规则' clickable onClick={() => Taro.navigateTo({ url: '/pages/points/index' })} />
             <Cell title='我的订单' clickable onClick={() => Taro.navigateTo({ url: '/pages/orders/index' })} />
             <Cell title='我的优惠券' clickable onClick={() => Taro.navigateTo({ url: '/pages/coupons/index' })} />

@@ -7,8 +7,8 @@ import { api, ApiError } from '../../api'
 import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
 import { formatDateTime, formatNumber } from '../../utils/format'
+import { askSubscribeConsent } from '../../utils/subscribe'
 import { usePointsHistory } from './history'
-import { askReminderConsent } from './reminder'
 import { CATEGORY_LABELS, entryPendingText, FILTER_CATEGORIES, expiringText, pendingText, reminderWhy, ruleLines, signedPoints } from './text'
 import './index.scss'
 
@@ -141,7 +141,7 @@ function ExpiryReminder({ summary, onCredits }: { summary: PointsSummary; onCred
     if (busy) return
     setBusy(true)
     try {
-      const consent = await askReminderConsent()
+      const consent = await askSubscribeConsent(EXPIRY_REMINDER_TEMPLATE_ID)
       if (consent === 'unavailable') {
         void Taro.showToast({ title: '暂时无法订阅提醒，请稍后重试', icon: 'none' })
         return

@@ -68,9 +68,10 @@ export interface CouponIssue {
 /** Issues one coupon of a template to a member, within the template's per-member limit. */
 export async function issueCoupon(db: Queryable, issue: CouponIssue): Promise<MemberCouponRow> {
   return db.transaction(async (tx) => {
+    // The template's lock first: a second issue for the same source waits here, then finds the first.
+    const template = await lockActiveTemplate(tx, issue.templateId)
     const already = await findCouponBySource(tx, issue.source)
     if (already) return already
-    const template = await lockActiveTemplate(tx, issue.templateId)
     const validFrom = template?.validFrom ?? issue.now
     const validUntil = template?.validUntil ?? new Date(issue.now.getTime() + (template?.validDays ?? 0) * 86_400_000)
     if (!template || validUntil <= issue.now) throw new AppError('COUPON_TEMPLATE_NOT_FOUND', 'templateId')
