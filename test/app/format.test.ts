@@ -1,4 +1,4 @@
-import { formatDay, formatMoney, formatNumber, formatPoints } from '../../src/utils/format'
+import { formatDay, formatMoney, formatMultiplier, formatNumber, formatPoints, shanghaiToday } from '../../src/utils/format'
 
 describe('money, points and dates as a Chinese user reads them', () => {
   it('shows fen as yuan with two decimals', () => {
@@ -19,5 +19,17 @@ describe('money, points and dates as a Chinese user reads them', () => {
     expect(formatDay('2026-11-23T17:00:00Z', now)).toBe('今天') // 01:00 on the 24th in Shanghai
     expect(formatDay('2026-11-23T15:00:00Z', now)).toBe('昨天') // 23:00 on the 23rd in Shanghai
     expect(formatDay('2026-11-22T03:00:00Z', now)).toBe('2026-11-22')
+  })
+
+  it('shows a points multiplier from thousandths with at least one decimal', () => {
+    expect(formatMultiplier(1000)).toBe('×1.0')
+    expect(formatMultiplier(1200)).toBe('×1.2')
+    expect(formatMultiplier(1250)).toBe('×1.25')
+    expect(formatMultiplier(2000)).toBe('×2.0')
+  })
+
+  it('takes today from the Shanghai calendar', () => {
+    expect(shanghaiToday(new Date('2026-11-23T17:00:00Z'))).toBe('2026-11-24')
+    expect(shanghaiToday(new Date('2026-11-23T15:00:00Z'))).toBe('2026-11-23')
   })
 })

@@ -17,7 +17,7 @@ export function MemberCardView({ card }: { card: MemberCard }) {
     <View className='member-card' data-testid='member-card'>
       <View className='member-card__head'>
         <Text className='member-card__brand'>乐享会员</Text>
-        <View className='member-card__tier' data-testid='member-card-tier' onClick={openTierPage}>
+        <View className='member-card__tier' onClick={openTierPage}>
           <TierBadge tier={card.tier} />
           <Text className='member-card__tier-more'>›</Text>
         </View>
@@ -34,7 +34,7 @@ export function MemberCardView({ card }: { card: MemberCard }) {
           {formatPoints(card.points.pending)}待生效
         </Text>
       )}
-      <View data-testid='member-card-progress' onClick={openTierPage}>
+      <View onClick={openTierPage}>
         <TierProgress card={card} />
       </View>
       <View className='member-card__foot'>

@@ -55,10 +55,10 @@ export function BirthdayCell({ card }: { card: MemberCard }) {
 
   if (view.state === 'loading') return <Cell title='生日' extra='加载中…' />
   if (view.state === 'error') return <Cell title='生日' extra='加载失败，点此重试' clickable onClick={() => void load()} />
-  if (view.birthday) return <Cell title='生日' extra={view.birthday} description='如需修改请联系客服' data-testid='birthday-cell' />
+  if (view.birthday) return <Cell title='生日' extra={view.birthday} description='如需修改请联系客服' />
   return (
     <Picker mode='date' start='1900-01-01' end={shanghaiToday()} value={draft} disabled={saving} onChange={(event) => void choose(event.detail.value)}>
-      <Cell title='生日' extra='未设置 · 设置后可享生日礼' clickable data-testid='birthday-cell' />
+      <Cell title='生日' extra='未设置 · 设置后可享生日礼' clickable />
     </Picker>
   )
 }

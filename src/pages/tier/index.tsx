@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button, Progress } from '@nutui/nutui-react-taro'
 import { useCallback, useEffect, useState } from 'react'
-import type { MemberTier } from '../../../types'
+import type { MemberTier, TierDetail } from '../../../types'
 import { api, ApiError } from '../../api'
 import { ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { TierBadge } from '../../components/tier-badge'
@@ -55,7 +55,7 @@ export default function TierPage() {
           <Text className='tier-review__note'>退款会扣减成长值，等级在年度复核时调整</Text>
         </View>
       )}
-      {data.nextTier && <UpgradeNotice />}
+      {data.nextTier && <UpgradeNotice nextTier={data.nextTier} />}
       <PrivilegesTable data={data} />
       <TierChanges changes={data.changes} />
     </View>
@@ -86,7 +86,7 @@ function TierHeader({ data }: { data: MemberTier }) {
   )
 }
 
-function UpgradeNotice() {
+function UpgradeNotice({ nextTier }: { nextTier: TierDetail }) {
   const [busy, setBusy] = useState(false)
   // The contract reports the credits only when a consent is recorded, so nothing is shown before.
   const [credits, setCredits] = useState<number | null>(null)
@@ -114,8 +114,8 @@ function UpgradeNotice() {
   return (
     <View className='tier-card tier-notice'>
       <View className='tier-notice__text'>
-        <Text className='tier-card__title'>升级提醒</Text>
-        <Text className='tier-notice__why'>升级时通过微信通知您</Text>
+        <Text className='tier-card__title'>升级通知</Text>
+        <Text className='tier-notice__why'>升级到{nextTier.name}时通过微信通知您</Text>
         {credits !== null && (
           <Text className='tier-notice__why' data-testid='notice-credits'>
             {credits > 0 ? `已订阅，可通知 ${credits} 次` : '尚未订阅升级提醒'}
