@@ -15,6 +15,8 @@ export interface RouteSpec {
   auth: 'member' | 'cashier' | 'operator' | 'none'
   /** Mutating routes take an Idempotency-Key header: a retry answers with the first response. */
   idempotent?: boolean
+  /** At most `max` calls per caller in `perSeconds` (per server process); more answer RATE_LIMITED. */
+  rateLimit?: { max: number; perSeconds: number }
   params?: TSchema
   query?: TSchema
   body?: TSchema

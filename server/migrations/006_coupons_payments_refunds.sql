@@ -42,6 +42,9 @@ CREATE TABLE member_coupons (
 );
 CREATE INDEX member_coupons_member ON member_coupons (member_id, valid_until);
 
+-- Order numbers end in this sequence's value: never the same twice, however many per second.
+CREATE SEQUENCE order_no_seq;
+
 -- Orders: coupons, WeChat Pay, shipping and refunds of some items.
 -- 005's unnamed checks, by the names PostgreSQL gave them: pay = goods − points, and paid ⇔ paid_at.
 ALTER TABLE orders DROP CONSTRAINT orders_status_check;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import fastifyStatic from '@fastify/static'
+import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySwagger from '@fastify/swagger'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
@@ -19,6 +20,7 @@ import { registerStoreRoutes } from './modules/stores/routes'
 import type { WechatAdapter } from './wechat'
 import { createWechatPay, type WechatPay } from './wechat/pay'
 import { registerCouponRoutes } from './modules/coupons/routes'
+import { registerDrawRoutes } from './modules/draw/routes'
 import { registerTierRoutes } from './modules/tiers/routes'
 
 export interface AppOptions {
@@ -87,6 +89,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   })
 
+  // Only routes whose contract asks for it; counted per member after authentication.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    hook: 'preHandler',
+    keyGenerator: (request) => (request.session ? `user:${request.session.userId}` : request.ip),
+    errorResponseBuilder: () => new AppError('RATE_LIMITED')
+  })
+
   registerAuthRoutes(app)
   registerStoreRoutes(app)
   registerMemberRoutes(app)
@@ -96,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerCouponRoutes(app)
   registerOrderRoutes(app)
   registerTierRoutes(app)
+  registerDrawRoutes(app)
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1')

@@ -58,6 +58,7 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
         ...(spec.auth === 'operator' && { security: [{ operatorKey: [] }] }),
         response: { 200: spec.response, '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
       },
+      ...(spec.rateLimit && { config: { rateLimit: { max: spec.rateLimit.max, timeWindow: spec.rateLimit.perSeconds * 1000 } } }),
       // Authentication before validation: an anonymous caller learns nothing about the body's shape.
       onRequest: async (request) => {
         request.session = authenticate(request, spec.auth, deps)

@@ -1,5 +1,6 @@
 import type { CouponTemplate } from '../../../types/coupons'
 import { insertTemplate } from '../modules/coupons/repository'
+import { createActivity } from '../modules/draw/admin'
 import type { Queryable } from '../db'
 
 /** The demo brand's stores and staff, for `npm start` and tests. */
@@ -160,6 +161,39 @@ async function seedCouponTemplates(tx: Queryable) {
   }
 }
 
+/** The demo lucky draw: a year from the day it is seeded, 50 积分 a draw, one free draw a day. */
+async function seedDrawActivity(tx: Queryable) {
+  const { rows } = await tx.query<{ count: number }>('SELECT count(*) AS count FROM draw_activities')
+  if (rows[0].count > 0) return
+  const templateId = async (name: string) => (await tx.query<{ id: number }>('SELECT id FROM coupon_templates WHERE name = $1 ORDER BY id LIMIT 1', [name])).rows[0].id
+  const now = new Date()
+  await createActivity(
+    tx,
+    {
+      code: 'lucky-grid',
+      name: '幸运九宫格',
+      startsAt: new Date(now.getTime() - 86_400_000).toISOString(),
+      endsAt: new Date(now.getTime() + 365 * 86_400_000).toISOString(),
+      costPoints: 50,
+      freeDrawsPerDay: 1,
+      dailyLimit: 10,
+      claimDays: 7,
+      rules: '每次抽奖消耗 50 积分，每天首次免费，每天最多 10 次。积分奖励即时到账，优惠券放入「我的优惠券」，实物奖品请在 7 天内填写收货地址。',
+      prizes: [
+        { name: '100 积分', kind: 'points', points: 100, weight: 150 },
+        { name: '满199减20券', kind: 'coupon', couponTemplateId: await templateId('满199减20'), weight: 100 },
+        { name: '谢谢参与', kind: 'thanks', weight: 400 },
+        { name: '10 积分', kind: 'points', points: 10, weight: 250 },
+        { name: '随行保温杯', kind: 'physical', weight: 5, stock: 10, perMemberCap: 1 },
+        { name: '会员9折券', kind: 'coupon', couponTemplateId: await templateId('会员9折券'), weight: 60 },
+        { name: '500 积分', kind: 'points', points: 500, weight: 30 },
+        { name: '蓝牙耳机', kind: 'physical', weight: 5, stock: 3, perMemberCap: 1 }
+      ]
+    },
+    now
+  )
+}
+
 /** Loads the demo stores and catalog when they are missing; safe to run on every start and from parallel tests. */
 export async function seedDemoData(db: Queryable) {
   await db.transaction(async (tx) => {
@@ -180,6 +214,7 @@ export async function seedDemoData(db: Queryable) {
     }
     await seedCatalog(tx)
     await seedCouponTemplates(tx)
+    await seedDrawActivity(tx)
   })
 }
 

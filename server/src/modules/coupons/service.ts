@@ -57,6 +57,16 @@ export async function usableCoupon(db: Queryable, memberId: number, couponId: nu
   return { coupon, discount }
 }
 
+/** Whether a coupon of the template could be issued to the member now (active, not expired, under the limit). */
+export async function couponIssuable(db: Queryable, templateId: number, memberId: number, now: Date): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM coupon_templates t WHERE t.id = $1 AND t.active AND (t.valid_until IS NULL OR t.valid_until > $3)
+       AND (SELECT count(*) FROM member_coupons c WHERE c.template_id = t.id AND c.member_id = $2) < t.per_member_limit`,
+    [templateId, memberId, now]
+  )
+  return rows.length > 0
+}
+
 export interface CouponIssue {
   templateId: number
   memberId: number

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto'
 import type { CheckoutPreview, Order } from '../../../../types/orders'
 import type { Database, Queryable } from '../../db'
 import { AppError } from '../../http/errors'
@@ -38,10 +37,11 @@ import {
 const orderPointsEvent = (orderNo: string) => ({ type: 'order_points', id: orderNo })
 const orderEarnEvent = (orderNo: string) => ({ type: 'order', id: orderNo })
 
-/** 20 digits: the time it was placed (Shanghai) and 6 random ones. */
-function newOrderNo(now: Date): string {
+/** 20 digits: the time it was placed (Shanghai) and 6 from a sequence, so never the same twice. */
+async function newOrderNo(db: Queryable, now: Date): Promise<string> {
   const shanghai = new Date(now.getTime() + 8 * 3600 * 1000).toISOString().replace(/\D/g, '').slice(0, 14)
-  return `${shanghai}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`
+  const { rows } = await db.query<{ n: string }>("SELECT lpad((nextval('order_no_seq') % 1000000)::text, 6, '0') AS n")
+  return `${shanghai}${rows[0].n}`
 }
 
 export async function toOrder(db: Queryable, row: OrderRow): Promise<Order> {
@@ -145,7 +145,7 @@ export async function placeOrder(db: Queryable, request: PlaceOrder): Promise<Or
     const coupon = request.couponId ? await usableCoupon(tx, request.memberId, request.couponId, goodsAmount, request.now) : null
     // The balance is checked by the spend itself, under the account's lock.
     const priced = await priceAfterCoupon(tx, { ...request, goodsAmount, couponDiscount: coupon?.discount ?? 0, balance: Number.MAX_SAFE_INTEGER })
-    const orderNo = newOrderNo(request.now)
+    const orderNo = await newOrderNo(tx, request.now)
     if (request.pointsToUse !== undefined) {
       await spendPoints(tx, {
         memberId: request.memberId,
