@@ -1,10 +1,11 @@
 export default defineAppConfig({
   // The card comes first: opening the mini-program again goes straight to it.
   pages: ['pages/member/index', 'pages/home/index', 'pages/catalog/index', 'pages/cart/index', 'pages/mine/index', 'pages/join/index', 'pages/product/index', 'pages/checkout/index', 'pages/orders/index', 'pages/points/index'],
-  // Coupons and the tier page are side trips from 我的 and the card: kept out of the main package, which every launch downloads.
+  // Coupons, the tier page and the lucky draw are side trips from 我的 and the card: kept out of the main package, which every launch downloads.
   subPackages: [
     { root: 'pages/coupons', pages: ['index'] },
-    { root: 'pages/tier', pages: ['index'] }
+    { root: 'pages/tier', pages: ['index'] },
+    { root: 'pages/draw', pages: ['index', 'prizes'] }
   ],
   window: {
     navigationBarTitleText: '乐享会员',

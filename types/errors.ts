@@ -48,6 +48,7 @@ export const apiErrors = {
   PRIZE_NOT_FOUND: { status: 404, message: '奖品不存在' },
   PRIZE_NOT_CLAIMABLE: { status: 409, message: '该奖品无需领取、已领取或已过期' },
   RATE_LIMITED: { status: 429, message: '操作太频繁，请稍后再试' },
+  INVITE_NOT_FOUND: { status: 404, message: '邀请码无效或邀请已失效' },
   PAY_NOTIFY_REJECTED: { status: 400, message: '支付通知验证失败' },
   PAYMENT_UNAVAILABLE: { status: 503, message: '支付暂不可用，请稍后再试' },
   NOT_FOUND: { status: 404, message: '请求的内容不存在' },

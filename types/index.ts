@@ -4,12 +4,13 @@ import { couponRoutes } from './coupons'
 import { drawRoutes } from './draw'
 import { memberRoutes } from './members'
 import { orderRoutes } from './orders'
+import { referralRoutes } from './referral'
 import { pointsRoutes } from './points'
 import { salesRoutes } from './sales'
 import { storeRoutes } from './stores'
 import { tierRoutes } from './tiers'
 
-export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes, ...tierRoutes, ...drawRoutes }
+export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes, ...tierRoutes, ...drawRoutes, ...referralRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 
@@ -23,4 +24,5 @@ export type { DrawActivity, DrawResult, Prize, WonPrize } from './draw'
 export type { CouponRule, CouponTemplate, MemberCoupon } from './coupons'
 export type { Address, CheckoutPreview, Order, OrderStatus, Payment, Refund } from './orders'
 export type { Staff, Store } from './stores'
+export type { InviteRecord, InviteSummary } from './referral'
 export type { MemberTier, TierDetail } from './tiers'

@@ -36,18 +36,19 @@ export type MemberCode = Static<typeof MemberCodeSchema>
 
 export const memberRoutes = defineRoutes({
   'POST /api/members/join': {
-    summary: 'Join membership at a store (optionally through a staff member); the welcome gift is posted once',
+    summary: 'Join membership, at a store (optionally through a staff member) or online; the welcome gift and an invite\'s rewards are posted once',
     tags: ['members'],
     auth: 'member',
     idempotent: true,
-    body: Type.Object({ storeCode: StoreCode, staffCode: Type.Optional(StaffCode) }, strictObject),
+    /** Without a store: joined online (through an invite, or from the mini-program itself). */
+    body: Type.Object({ storeCode: Type.Optional(StoreCode), staffCode: Type.Optional(StaffCode) }, strictObject),
     response: Type.Object({
       card: MemberCardSchema,
       /** false when the person was already a member: nothing was changed. */
       joinedNow: Type.Boolean(),
       welcomePoints: Points
     }),
-    errors: ['STORE_NOT_FOUND', 'STAFF_NOT_FOUND']
+    errors: ['STORE_NOT_FOUND', 'STAFF_NOT_FOUND', 'VALIDATION_FAILED']
   },
   'GET /api/members/me': {
     summary: "The signed-in member's card",

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildStoreScene, parseStoreScene, SCENE_MAX_LENGTH } from './scene'
+import { buildInviteScene, buildStoreScene, INVITE_CODE_ALPHABET, INVITE_CODE_PATTERN, parseInviteScene, parseStoreScene, SCENE_MAX_LENGTH } from './scene'
 
 describe('parseStoreScene', () => {
   test('a store scene, with and without a staff member', () => {
@@ -84,5 +84,28 @@ describe('buildStoreScene', () => {
     assert.throws(() => buildStoreScene({ storeCode: 'SH', staffCode: 'E07&x=1' }), RangeError)
     assert.throws(() => buildStoreScene({ storeCode: 'SH&g=E07' }), RangeError, 'a code smuggling in a staff member')
     assert.throws(() => buildStoreScene({ storeCode: 'SH%01' }), RangeError)
+  })
+})
+
+describe('invite scenes', () => {
+  test('a code round-trips through a scene that fits WeChat with room to spare', () => {
+    for (const code of ['23456A', 'ZZZZZZ', 'K7M9PQ']) {
+      const scene = buildInviteScene(code)
+      assert.ok(scene.length <= SCENE_MAX_LENGTH - 20, scene)
+      assert.equal(parseInviteScene(scene), code)
+      assert.equal(parseInviteScene(encodeURIComponent(scene)), code)
+    }
+  })
+
+  test('garbage and ambiguous characters are not invite scenes', () => {
+    for (const raw of ['', 'i=', 'i=ABCDE', 'i=ABCDEFG', 'i=ABCDE0', 'i=ABCDEI', 'i=abcdef', 's=SH001', 'i=ABCDEF&x=1', '%E0%A4%A', 42, null]) {
+      assert.equal(parseInviteScene(raw), null, String(raw))
+    }
+    assert.throws(() => buildInviteScene('ABCDE1'), RangeError)
+  })
+
+  test('the alphabet has no 0 O 1 I L and matches the pattern', () => {
+    assert.doesNotMatch(INVITE_CODE_ALPHABET, /[01OIL]/)
+    for (const char of INVITE_CODE_ALPHABET) assert.match(char.repeat(6), new RegExp(INVITE_CODE_PATTERN))
   })
 })

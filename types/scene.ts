@@ -48,3 +48,26 @@ export function buildStoreScene({ storeCode, staffCode }: StoreScene): string {
   }
   return scene
 }
+
+// The `scene` of a member's invite code: `i=<invite code>`, 8 characters of WeChat's 32.
+export const INVITE_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ'
+export const INVITE_CODE_PATTERN = '^[2-9A-HJKMNP-Z]{6}$'
+const inviteCodeRe = new RegExp(INVITE_CODE_PATTERN)
+
+/** Decodes a raw (possibly URI-encoded) invite scene to its code; null for anything else. */
+export function parseInviteScene(raw: unknown): string | null {
+  if (typeof raw !== 'string' || raw.length > SCENE_MAX_LENGTH * 3) return null
+  let scene: string
+  try {
+    scene = decodeURIComponent(raw)
+  } catch {
+    return null
+  }
+  const match = /^i=(.*)$/.exec(scene)
+  return match && inviteCodeRe.test(match[1]) ? match[1] : null
+}
+
+export function buildInviteScene(inviteCode: string): string {
+  if (!inviteCodeRe.test(inviteCode)) throw new RangeError(`not an invite code: ${inviteCode}`)
+  return `i=${inviteCode}`
+}

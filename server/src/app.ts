@@ -21,6 +21,7 @@ import type { WechatAdapter } from './wechat'
 import { createWechatPay, type WechatPay } from './wechat/pay'
 import { registerCouponRoutes } from './modules/coupons/routes'
 import { registerDrawRoutes } from './modules/draw/routes'
+import { registerReferralRoutes } from './modules/referral/routes'
 import { registerTierRoutes } from './modules/tiers/routes'
 
 export interface AppOptions {
@@ -107,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerOrderRoutes(app)
   registerTierRoutes(app)
   registerDrawRoutes(app)
+  registerReferralRoutes(app)
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1')

@@ -3,7 +3,7 @@ import { buildApp } from './app'
 import { loadConfig } from './config'
 import { connectDatabase } from './db'
 import { migrate } from './db/migrate'
-import { isEmpty, seedDemoData } from './seed/demo'
+import { seedDemoData } from './seed/demo'
 import { startJobs } from './jobs'
 import { createWechatAdapter } from './wechat'
 
@@ -11,7 +11,8 @@ async function main() {
   const config = loadConfig()
   const db = await connectDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir })
   const applied = await migrate(db)
-  if (!config.production && (await isEmpty(db))) await seedDemoData(db)
+  // Each demo step adds only what is missing, so a development database gains new features' demo data.
+  if (!config.production) await seedDemoData(db)
 
   const wechat = createWechatAdapter(config)
   const app = await buildApp({ config, db, wechat })

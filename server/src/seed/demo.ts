@@ -215,10 +215,10 @@ export async function seedDemoData(db: Queryable) {
     await seedCatalog(tx)
     await seedCouponTemplates(tx)
     await seedDrawActivity(tx)
+    // The friend's gift of an invite, when none is chosen yet.
+    await tx.query(
+      `UPDATE loyalty_referral_rules SET new_member_coupon_template_id = (SELECT id FROM coupon_templates WHERE name = '新人专享券' ORDER BY id LIMIT 1)
+       WHERE new_member_coupon_template_id IS NULL`
+    )
   })
-}
-
-export async function isEmpty(db: Queryable) {
-  const { rows } = await db.query<{ count: number }>('SELECT count(*) AS count FROM stores')
-  return rows[0].count === 0
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
+import qrcode from 'qrcode-generator'
 import type { Config } from '../config'
 import { AppError } from '../http/errors'
 
@@ -23,6 +24,10 @@ export interface WechatAdapter {
   code2Session(code: string): Promise<WechatSession>
   /** subscribeMessage.send; false when WeChat refused it (no consent left, bad template). */
   sendSubscribeMessage(message: SubscribeMessage): Promise<boolean>
+  /** wxacode.getUnlimited: the mini-program code (image bytes) opening `page` with `scene`. */
+  miniProgramCode(request: { scene: string; page: string; checkPath: boolean }): Promise<{ contentType: string; image: Buffer }>
+  /** getUserRiskRank: 0 (none) to 4 (high) for the user and this scene (0 register, 1 marketing). */
+  userRiskRank(request: { openid: string; scene: 0 | 1; clientIp?: string }): Promise<number>
 }
 
 export function createWechatAdapter(config: Config): WechatAdapter {
@@ -53,8 +58,27 @@ export function httpWechatAdapter(options: { appId: string; secret: string; apiB
     return token.value
   }
 
+  async function postJson(path: string, body: unknown): Promise<Response> {
+    const url = new URL(path, options.apiBase)
+    url.searchParams.set('access_token', await accessToken())
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) })
+  }
+
   return {
     kind: 'http',
+    async miniProgramCode({ scene, page, checkPath }) {
+      const response = await postJson('/wxa/getwxacodeunlimit', { scene, page, check_path: checkPath, width: 430 })
+      const contentType = response.headers.get('content-type') ?? ''
+      // Errors come back as JSON; the code itself as an image.
+      if (!contentType.startsWith('image/')) throw new Error(`getwxacodeunlimit failed: ${await response.text()}`)
+      return { contentType, image: Buffer.from(await response.arrayBuffer()) }
+    },
+    async userRiskRank({ openid, scene, clientIp }) {
+      const response = await postJson('/wxa/getuserriskrank', { appid: options.appId, openid, scene, client_ip: clientIp ?? '127.0.0.1' })
+      const body = (await response.json()) as { errcode?: number; risk_rank?: number }
+      if (body.errcode || body.risk_rank === undefined) throw new Error(`getuserriskrank failed: errcode ${body.errcode}`)
+      return body.risk_rank
+    },
     async sendSubscribeMessage(message) {
       const url = new URL('/cgi-bin/message/subscribe/send', options.apiBase)
       url.searchParams.set('access_token', await accessToken())
@@ -99,6 +123,17 @@ export function devWechatAdapter(): WechatAdapter {
     kind: 'dev',
     async sendSubscribeMessage() {
       return true
+    },
+    // A plain QR code of the scene: scanning it in development shows what the real code would carry.
+    async miniProgramCode({ scene, page }) {
+      const qr = qrcode(0, 'M')
+      qr.addData(`${page}?scene=${encodeURIComponent(scene)}`)
+      qr.make()
+      const gif = qr.createDataURL(8, 16).replace(/^data:image\/gif;base64,/, '')
+      return { contentType: 'image/gif', image: Buffer.from(gif, 'base64') }
+    },
+    async userRiskRank() {
+      return 0
     },
     async code2Session(code) {
       const openid = `dev_${createHash('sha256').update(code).digest('base64url').slice(0, 24)}`

@@ -1,9 +1,10 @@
-import { Input, ScrollView, Text, View } from '@tarojs/components'
+import { ScrollView, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button, Popup } from '@nutui/nutui-react-taro'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import type { Address, CheckoutPreview } from '../../../types'
 import { api, ApiError } from '../../api'
+import { addressComplete, AddressForm, emptyAddress } from '../../components/address-form'
 import { CouponCard } from '../../components/coupon-card'
 import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { useCartStore, type CartLine } from '../../stores/cart'
@@ -12,9 +13,6 @@ import { formatMoney, formatPoints } from '../../utils/format'
 import { payOrder } from '../../utils/pay'
 import { clampPoints, POINTS_STEP, stepPoints, type PointsBounds } from './points'
 import './index.scss'
-
-const emptyAddress: Address = { name: '', phone: '', region: '', detail: '' }
-const addressComplete = (a: Address) => a.name.trim() !== '' && /^1[3-9]\d{9}$/.test(a.phone) && a.region.trim().length >= 2 && a.detail.trim().length >= 2
 
 /** undefined: let the server choose the best coupon; null: none; an id: the member's pick. */
 type CouponChoice = number | null | undefined
@@ -137,20 +135,6 @@ export default function CheckoutPage() {
     void reprice(couponId, points, true)
   }
 
-  const useWechatAddress = async () => {
-    try {
-      const picked = await Taro.chooseAddress()
-      setAddress({
-        name: picked.userName,
-        phone: picked.telNumber,
-        region: [picked.provinceName, picked.cityName, picked.countyName].join(' '),
-        detail: picked.detailInfo
-      })
-    } catch {
-      await Taro.showToast({ title: '未获取到地址，可以手动填写', icon: 'none' })
-    }
-  }
-
   const submit = async () => {
     if (submitting || previewing) return
     if (!addressComplete(address)) {
@@ -191,32 +175,10 @@ export default function CheckoutPage() {
     await Taro.redirectTo({ url: paid ? '/pages/orders/index' : '/pages/orders/index?status=pending_payment' })
   }
 
-  const field = (key: keyof Address, placeholder: string) => (
-    <Input
-      className='checkout-address__input'
-      placeholder={placeholder}
-      value={address[key]}
-      type={key === 'phone' ? 'number' : 'text'}
-      maxlength={key === 'detail' ? 120 : 30}
-      onInput={(e) => setAddress((a) => ({ ...a, [key]: e.detail.value }))}
-    />
-  )
-
   return (
     <View className='checkout-page'>
-      <View className='checkout-card checkout-address'>
-        <View className='checkout-card__head'>
-          <Text className='checkout-card__title'>收货信息</Text>
-          {process.env.TARO_ENV === 'weapp' && (
-            <Text className='checkout-card__link' onClick={useWechatAddress}>
-              使用微信地址
-            </Text>
-          )}
-        </View>
-        {field('name', '收货人')}
-        {field('phone', '手机号')}
-        {field('region', '省 市 区')}
-        {field('detail', '详细地址')}
+      <View className='checkout-card'>
+        <AddressForm value={address} onChange={setAddress} />
       </View>
 
       <View className='checkout-card'>

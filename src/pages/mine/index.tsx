@@ -39,6 +39,8 @@ export default function MinePage() {
             <Cell title='积分明细' extra='收支与规则' clickable onClick={() => Taro.navigateTo({ url: '/pages/points/index' })} />
             <Cell title='我的订单' clickable onClick={() => Taro.navigateTo({ url: '/pages/orders/index' })} />
             <Cell title='我的优惠券' clickable onClick={() => Taro.navigateTo({ url: '/pages/coupons/index' })} />
+            <Cell title='幸运抽奖' extra='每天免费抽' clickable onClick={() => Taro.navigateTo({ url: '/pages/draw/index' })} />
+            <Cell title='我的奖品' clickable onClick={() => Taro.navigateTo({ url: '/pages/draw/prizes' })} />
             <Cell title='开卡门店' extra={card.joinedStore?.name ?? '线上'} />
           </>
         ) : (

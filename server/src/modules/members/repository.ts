@@ -32,7 +32,7 @@ export async function findMemberByNo(db: Queryable, memberNo: string): Promise<M
 /** Inserts the membership unless the person already has one; the UNIQUE user_id settles races. */
 export async function insertMemberOnce(
   db: Queryable,
-  member: { userId: number; storeId: number; staffId: number | null; joinedAt: Date }
+  member: { userId: number; storeId: number | null; staffId: number | null; joinedAt: Date }
 ): Promise<number | null> {
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO members (user_id, joined_store_id, joined_staff_id, joined_at)

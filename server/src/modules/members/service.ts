@@ -36,16 +36,19 @@ export async function requireMember(db: Queryable, userId: number): Promise<Memb
  */
 export async function joinMembership(
   db: Queryable,
-  request: { userId: number; storeCode: string; staffCode?: string; now: Date }
+  request: { userId: number; storeCode?: string; staffCode?: string; now: Date }
 ) {
   return db.transaction(async (tx) => {
     const existing = await findMemberByUser(tx, request.userId)
     if (existing) return { card: await toMemberCard(tx, existing), joinedNow: false, welcomePoints: 0 }
 
-    const { store, staff } = await resolveStoreAttribution(tx, request.storeCode, request.staffCode)
+    if (request.staffCode && !request.storeCode) throw new AppError('VALIDATION_FAILED', 'storeCode')
+    const { store, staff } = request.storeCode
+      ? await resolveStoreAttribution(tx, request.storeCode, request.staffCode)
+      : { store: null, staff: null }
     const memberId = await insertMemberOnce(tx, {
       userId: request.userId,
-      storeId: store.id,
+      storeId: store?.id ?? null,
       staffId: staff?.id ?? null,
       joinedAt: request.now
     })
