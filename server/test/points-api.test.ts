@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { earnPoints, settleAccount } from '../src/modules/points/ledger'
-import { assertApiError, assertLedgerConsistent, bearer, DAY, newKey, newMember, snapshot, startTestApp, type TestApp } from './helpers'
+import { assertApiError, assertLedgerConsistent, bearer, DAY, newKey, newMember, operatorCall, snapshot, startTestApp, type TestApp } from './helpers'
 
 describe('points routes', () => {
   let t: TestApp
@@ -148,7 +148,8 @@ describe('points routes', () => {
     const summary = (await get('/api/points/summary', token)).json()
     assert.deepEqual([summary.balance, summary.pending.points], [100, 0], 'the pending points were voided')
 
-    await t.db.query("UPDATE members SET tier_code = 'silver' WHERE id = $1", [memberId])
+    const promoted = await operatorCall(t, 'POST', `/api/admin/members/${memberNo}/tier`, { tierCode: 'silver', reason: '测试', operator: 'test' })
+    assert.equal(promoted.statusCode, 200, promoted.body)
     const silver = await sale({ storeCode: 'SH002', receiptNo: `S-${memberId}`, memberCode: await memberCode(token), goodsAmount: 10_050 })
     assert.equal(silver.json().pointsEarned, 120, '¥100.50 × 1.2 = 120.6 → 120')
     assertApiError(await refund('SH001', `NOPE-${memberId}`), 'SALE_NOT_FOUND')
