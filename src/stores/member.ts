@@ -10,7 +10,8 @@ interface MemberState {
   error: string | null
   /** Loads the card; a non-member is a state, not an error. */
   load(): Promise<void>
-  join(attribution: { storeCode: string; staffCode?: string }): Promise<{ joinedNow: boolean; welcomePoints: number }>
+  /** Without a store the person joins online (a friend's invite, or the mini-program itself). */
+  join(attribution?: { storeCode: string; staffCode?: string }): Promise<{ joinedNow: boolean; welcomePoints: number }>
 }
 
 export const useMemberStore = create<MemberState>()((set) => ({
@@ -28,7 +29,7 @@ export const useMemberStore = create<MemberState>()((set) => ({
     }
   },
   async join(attribution) {
-    const { card, joinedNow, welcomePoints } = await api('POST /api/members/join', { body: attribution })
+    const { card, joinedNow, welcomePoints } = await api('POST /api/members/join', { body: attribution ?? {} })
     set({ status: 'member', card, error: null })
     return { joinedNow, welcomePoints }
   }

@@ -1,28 +1,11 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { test } from 'node:test'
+import { callApi, currentMember, grantPoints } from './api'
 import { screenshots, useBrowserSession } from './session'
 
 const session = useBrowserSession()
 const { skip } = session
-
-/** The session token the h5 app keeps (Taro's h5 storage wraps values as {"data": …}). */
-async function sessionToken(): Promise<string> {
-  const stored = await session.page.evaluate(() => localStorage.getItem('lm.session.token'))
-  return (JSON.parse(stored!) as { data: string }).data
-}
-
-/** The operations team grants points (the member has the welcome gift only). */
-async function grantPoints(points: number) {
-  const me = await fetch(`${session.server.baseUrl}/api/members/me`, { headers: { authorization: `Bearer ${await sessionToken()}` } })
-  const { memberNo } = (await me.json()) as { memberNo: string }
-  const response = await fetch(`${session.server.baseUrl}/api/admin/points/adjustments`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-operator-key': 'dev-operator-key', 'idempotency-key': `e2e-grant-${memberNo}` },
-    body: JSON.stringify({ memberNo, points, reason: '活动赠送', operator: 'e2e' })
-  })
-  assert.equal(response.status, 200, await response.clone().text())
-}
 
 test('a shopper browses a category, picks a spec, adds to the cart, and the cart survives a reload', { skip }, async () => {
   const { page, server } = session
@@ -54,24 +37,15 @@ test('a shopper browses a category, picks a spec, adds to the cart, and the cart
 
 /** The operations team issues the member one coupon of a seeded template. */
 async function issueCoupon(templateName: string) {
-  const operator = { 'content-type': 'application/json', 'x-operator-key': 'dev-operator-key' }
-  const me = await fetch(`${session.server.baseUrl}/api/members/me`, { headers: { authorization: `Bearer ${await sessionToken()}` } })
-  const { memberNo } = (await me.json()) as { memberNo: string }
-  const templates = (await (await fetch(`${session.server.baseUrl}/api/admin/coupon-templates`, { headers: operator })).json()) as {
-    items: { id: number; name: string }[]
-  }
+  const { memberNo } = await currentMember(session)
+  const templates = await callApi<{ items: { id: number; name: string }[] }>(session, 'operator', 'GET', '/api/admin/coupon-templates')
   const template = templates.items.find((item) => item.name === templateName)!
-  const response = await fetch(`${session.server.baseUrl}/api/admin/coupons`, {
-    method: 'POST',
-    headers: { ...operator, 'idempotency-key': `e2e-coupon-${memberNo}` },
-    body: JSON.stringify({ templateId: template.id, memberNo, operator: 'e2e' })
-  })
-  assert.equal(response.status, 200, await response.clone().text())
+  await callApi(session, 'operator', 'POST', '/api/admin/coupons', { templateId: template.id, memberNo, operator: 'e2e' })
 }
 
 test('checkout: the ¥20 coupon preselected, 200 points take ¥20 off, paid with the dev provider; the card shows the points used and the pending ones', { skip }, async () => {
   const { page, server } = session
-  await grantPoints(200) // 100 welcome + 200 = 300
+  await grantPoints(session, 200) // 100 welcome + 200 = 300
   await issueCoupon('满199减20')
   await page.locator('.nut-button', { hasText: '去结算' }).click()
   await page.getByTestId('checkout-goods').waitFor({ timeout: 20_000 })

@@ -1,4 +1,6 @@
 export default definePageConfig({
   navigationBarTitleText: '分类',
-  enablePullDownRefresh: true
+  enablePullDownRefresh: true,
+  // useShareAppMessage works on weapp only with this flag.
+  enableShareAppMessage: true
 })

@@ -1,4 +1,6 @@
 export default definePageConfig({
   navigationBarTitleText: '乐享会员',
-  enablePullDownRefresh: true
+  enablePullDownRefresh: true,
+  // useShareAppMessage works on weapp only with this flag.
+  enableShareAppMessage: true
 })

@@ -1,3 +1,5 @@
 export default definePageConfig({
-  navigationBarTitleText: '商品详情'
+  navigationBarTitleText: '商品详情',
+  // useShareAppMessage works on weapp only with this flag.
+  enableShareAppMessage: true
 })
