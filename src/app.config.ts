@@ -5,7 +5,9 @@ export default defineAppConfig({
   subPackages: [
     { root: 'pages/coupons', pages: ['index'] },
     { root: 'pages/tier', pages: ['index'] },
-    { root: 'pages/draw', pages: ['index', 'prizes'] }
+    { root: 'pages/draw', pages: ['index', 'prizes'] },
+    // The invite pages, the friend's landing included: a friend opening an invite downloads the main package and this one only.
+    { root: 'pages/invite', pages: ['index', 'landing', 'records', 'leaderboard'] }
   ],
   window: {
     navigationBarTitleText: '乐享会员',

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import type { Page } from 'playwright-core'
 import type { BrowserSession } from './session'
 
 /** The session token the h5 app keeps (Taro's h5 storage wraps values as {"data": …}). */
-export async function sessionToken(session: BrowserSession): Promise<string> {
-  const stored = await session.page.evaluate(() => localStorage.getItem('lm.session.token'))
+export async function sessionToken(page: Page): Promise<string> {
+  const stored = await page.evaluate(() => localStorage.getItem('lm.session.token'))
   return (JSON.parse(stored!) as { data: string }).data
 }
 
@@ -27,9 +28,9 @@ export async function callApi<T = Record<string, unknown>>(
   return JSON.parse(text) as T
 }
 
-/** The member the browser is signed in as. */
-export async function currentMember(session: BrowserSession): Promise<{ token: string; memberNo: string }> {
-  const token = await sessionToken(session)
+/** The member a page (the session's own by default) is signed in as. */
+export async function currentMember(session: BrowserSession, page: Page = session.page): Promise<{ token: string; memberNo: string }> {
+  const token = await sessionToken(page)
   const { memberNo } = await callApi<{ memberNo: string }>(session, { token }, 'GET', '/api/members/me')
   return { token, memberNo }
 }

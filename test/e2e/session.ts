@@ -12,6 +12,13 @@ export interface BrowserSession {
   skip: string | false
   readonly server: RunningServer
   readonly page: Page
+  /** A page in a browser context of its own: another person on another phone. */
+  anotherPerson(): Promise<Page>
+}
+
+async function phonePage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' })
+  return context.newPage()
 }
 
 /**
@@ -29,14 +36,7 @@ export function useBrowserSession(): BrowserSession {
     if (skip) return
     server = await startServer()
     browser = await launchBrowser()
-    const context = await browser.newContext({
-      viewport: { width: 375, height: 812 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN'
-    })
-    page = await context.newPage()
+    page = await phonePage(browser)
     mkdirSync(screenshots, { recursive: true })
   })
 
@@ -54,6 +54,10 @@ export function useBrowserSession(): BrowserSession {
     get page() {
       if (!page) throw new Error('the e2e page is not open')
       return page
+    },
+    anotherPerson() {
+      if (!browser) throw new Error('the e2e browser is not running')
+      return phonePage(browser)
     }
   }
 }

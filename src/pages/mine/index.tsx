@@ -41,6 +41,7 @@ export default function MinePage() {
             <Cell title='我的优惠券' clickable onClick={() => Taro.navigateTo({ url: '/pages/coupons/index' })} />
             <Cell title='幸运抽奖' extra='每天免费抽' clickable onClick={() => Taro.navigateTo({ url: '/pages/draw/index' })} />
             <Cell title='我的奖品' clickable onClick={() => Taro.navigateTo({ url: '/pages/draw/prizes' })} />
+            <Cell title='邀请有礼' extra='邀好友得积分' clickable onClick={() => Taro.navigateTo({ url: '/pages/invite/index' })} />
             <Cell title='开卡门店' extra={card.joinedStore?.name ?? '线上'} />
           </>
         ) : (
