@@ -102,8 +102,14 @@ describe('邀请好友', () => {
       'POST /api/referral/nickname': ({ body }) => ({ nickname: body.nickname })
     })
     render(<InvitePage />)
-    // Taro's h5 Input wraps the real <input>, which is where typing happens.
-    const input = (await screen.findByPlaceholderText('点击填写或使用微信昵称')).querySelector('input')!
+    // Taro's h5 Input wraps the real <input>, which is where typing happens; the wrapper renders it
+    // a moment after itself, so the test waits for it rather than finding it missing now and then.
+    const field = await screen.findByPlaceholderText('点击填写或使用微信昵称')
+    const input = await waitFor(() => {
+      const inner = field.querySelector('input')
+      if (!inner) throw new Error('the inner <input> is not rendered yet')
+      return inner
+    })
     await act(async () => {
       fireEvent.input(input, { target: { value: ' 阿花 ' } })
     })

@@ -1,12 +1,12 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import type { MemberCoupon } from '../../../types'
-import { api, ApiError } from '../../api'
+import { api } from '../../api'
 import { CouponCard } from '../../components/coupon-card'
 import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
-import { messageOf } from '../../stores/member'
+import { useMemberQuery } from '../../utils/use-member-query'
 import './index.scss'
 
 type CouponTab = MemberCoupon['status']
@@ -17,46 +17,11 @@ const TABS: { key: CouponTab; label: string; empty: string }[] = [
   { key: 'expired', label: '已过期', empty: '暂无已过期的优惠券' }
 ]
 
-type CouponsView =
-  | { state: 'loading' }
-  | { state: 'not-member' }
-  | { state: 'error'; message: string }
-  | { state: 'ready'; coupons: MemberCoupon[] }
-
 const goShopping = () => Taro.switchTab({ url: '/pages/catalog/index' })
 
 export default function CouponsPage() {
   const [tab, setTab] = useState<CouponTab>('available')
-  const [view, setView] = useState<CouponsView>({ state: 'loading' })
-  // A late answer for the tab the member just left must not replace this one's.
-  const generation = useRef(0)
-
-  /** With `keepShown` (pull-down) a failure keeps the list and comes back as a message. */
-  const load = useCallback(
-    async ({ keepShown = false }: { keepShown?: boolean } = {}): Promise<string | null> => {
-      const mine = ++generation.current
-      if (!keepShown) setView({ state: 'loading' })
-      try {
-        const { items } = await api('GET /api/coupons', { query: { status: tab } })
-        if (mine === generation.current) setView({ state: 'ready', coupons: items })
-        return null
-      } catch (error) {
-        if (mine !== generation.current) return null
-        if (error instanceof ApiError && error.code === 'NOT_A_MEMBER') {
-          setView({ state: 'not-member' })
-          return null
-        }
-        const message = messageOf(error)
-        setView((shown) => (keepShown && shown.state === 'ready' ? shown : { state: 'error', message }))
-        return message
-      }
-    },
-    [tab]
-  )
-
-  useEffect(() => {
-    void load()
-  }, [load])
+  const { view, load } = useMemberQuery(() => api('GET /api/coupons', { query: { status: tab } }).then(({ items }) => items), [tab])
 
   usePullDownRefresh(async () => {
     try {
@@ -87,7 +52,7 @@ export default function CouponsPage() {
       {view.state === 'loading' && <LoadingSkeleton rows={5} />}
       {view.state === 'error' && <ErrorState message={view.message} onRetry={() => void load()} />}
       {view.state === 'not-member' && <NotMemberState description='加入会员即可领取和使用优惠券' />}
-      {view.state === 'ready' && view.coupons.length === 0 && (
+      {view.state === 'ready' && view.data.length === 0 && (
         <EmptyState
           title={current.empty}
           description={tab === 'available' ? '留意活动和会员权益，领到的优惠券会放在这里' : '换个分类看看'}
@@ -101,7 +66,7 @@ export default function CouponsPage() {
         />
       )}
       {view.state === 'ready' &&
-        view.coupons.map((coupon) => (
+        view.data.map((coupon) => (
           <CouponCard
             key={coupon.id}
             coupon={coupon}

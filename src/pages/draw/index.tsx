@@ -1,13 +1,14 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter, useShareAppMessage } from '@tarojs/taro'
 import { Button, Popup } from '@nutui/nutui-react-taro'
-import { useCallback, useEffect, useRef, useState } from 'react'
-import type { DrawActivity, DrawResult, Prize } from '../../../types'
-import { api, ApiError } from '../../api'
+import { useEffect, useRef, useState } from 'react'
+import type { DrawResult, Prize } from '../../../types'
+import { api } from '../../api'
 import { CouponCard } from '../../components/coupon-card'
 import { ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
 import { formatDateTime, formatPoints } from '../../utils/format'
+import { useMemberQuery } from '../../utils/use-member-query'
 import { ClaimPopup } from './claim-popup'
 import { PrizeIcon } from './prize-icon'
 import { DEFAULT_TIMING, GRID_LAYOUT, nextCell, planStop } from './spin'
@@ -17,12 +18,10 @@ import './index.scss'
 const DEFAULT_CODE = 'lucky-grid'
 const MIN_ROUNDS = 2
 
-type DrawView = { state: 'loading' } | { state: 'not-member' } | { state: 'error'; message: string } | { state: 'ready'; activity: DrawActivity }
-
 export default function DrawPage() {
   const { params } = useRouter()
   const code = params.code || DEFAULT_CODE
-  const [view, setView] = useState<DrawView>({ state: 'loading' })
+  const { view, load, setData } = useMemberQuery(() => api('GET /api/draw/activities/:code', { params: { code } }), [code])
   const [highlight, setHighlight] = useState<number | null>(null)
   const [drawing, setDrawing] = useState(false)
   const [result, setResult] = useState<DrawResult | null>(null)
@@ -32,29 +31,6 @@ export default function DrawPage() {
   const cell = useRef(0)
   const timer = useRef<ReturnType<typeof setTimeout>>()
   const mounted = useRef(true)
-  // A refresh that comes back after a newer one must not show older counts.
-  const generation = useRef(0)
-
-  /** `quiet` keeps what is shown while refreshing after a draw, and drops a failure. */
-  const load = useCallback(
-    async ({ quiet = false }: { quiet?: boolean } = {}) => {
-      const mine = ++generation.current
-      if (!quiet) setView({ state: 'loading' })
-      try {
-        const activity = await api('GET /api/draw/activities/:code', { params: { code } })
-        if (mine === generation.current) setView({ state: 'ready', activity })
-      } catch (error) {
-        if (quiet || mine !== generation.current) return
-        if (error instanceof ApiError && error.code === 'NOT_A_MEMBER') setView({ state: 'not-member' })
-        else setView({ state: 'error', message: messageOf(error) })
-      }
-    },
-    [code]
-  )
-
-  useEffect(() => {
-    void load()
-  }, [load])
 
   useEffect(
     () => () => {
@@ -70,7 +46,7 @@ export default function DrawPage() {
   if (view.state === 'error') return <ErrorState message={view.message} onRetry={() => void load()} />
   if (view.state === 'not-member') return <NotMemberState description='加入会员即可用积分参加抽奖，每天还有免费机会' />
 
-  const { activity } = view
+  const activity = view.data
   const { me } = activity
   const prizeAt = new Map(activity.prizes.map((prize) => [prize.slot, prize]))
   const free = me.freeDrawsLeftToday > 0
@@ -123,7 +99,8 @@ export default function DrawPage() {
       setDrawing(false)
       void Taro.showToast({ title: messageOf(error), icon: 'none' })
       // A refusal (limit reached, not enough points) usually means the counts shown are stale.
-      void load({ quiet: true })
+      // The failure toast above is enough: a failed refresh keeps the counts shown.
+      void load({ keepShown: true })
       return
     }
     clearTimeout(timer.current)
@@ -132,18 +109,11 @@ export default function DrawPage() {
       setDrawing(false)
       setResult(drawn)
       // The draw's own answer is current; the refresh then brings what it does not carry (blockedReason).
-      setView((shown) =>
-        shown.state === 'ready'
-          ? {
-              state: 'ready',
-              activity: {
-                ...shown.activity,
-                me: { ...shown.activity.me, balance: drawn.balance, freeDrawsLeftToday: drawn.freeDrawsLeftToday, drawsLeftToday: drawn.drawsLeftToday }
-              }
-            }
-          : shown
-      )
-      void load({ quiet: true })
+      setData((shown) => ({
+        ...shown,
+        me: { ...shown.me, balance: drawn.balance, freeDrawsLeftToday: drawn.freeDrawsLeftToday, drawsLeftToday: drawn.drawsLeftToday }
+      }))
+      void load({ keepShown: true })
     })
   }
 

@@ -1,12 +1,12 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useState } from 'react'
 import type { WonPrize } from '../../../types'
-import { api, ApiError } from '../../api'
+import { api } from '../../api'
 import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
-import { messageOf } from '../../stores/member'
 import { formatDateTime } from '../../utils/format'
+import { useMemberQuery } from '../../utils/use-member-query'
 import { ClaimPopup } from './claim-popup'
 import { PrizeIcon } from './prize-icon'
 import './prizes.scss'
@@ -19,36 +19,9 @@ const STATUS_LABELS: Record<WonPrize['status'], string> = {
   expired: '已过期'
 }
 
-type PrizesView = { state: 'loading' } | { state: 'not-member' } | { state: 'error'; message: string } | { state: 'ready'; items: WonPrize[] }
-
 export default function PrizesPage() {
-  const [view, setView] = useState<PrizesView>({ state: 'loading' })
+  const { view, load, setData } = useMemberQuery(() => api('GET /api/draw/prizes').then(({ items }) => items), [])
   const [claim, setClaim] = useState<{ drawNo: string; prizeName: string } | null>(null)
-  const generation = useRef(0)
-
-  /** With `keepShown` (pull-down) a failure keeps the list and comes back as a message. */
-  const load = useCallback(async ({ keepShown = false }: { keepShown?: boolean } = {}): Promise<string | null> => {
-    const mine = ++generation.current
-    if (!keepShown) setView({ state: 'loading' })
-    try {
-      const { items } = await api('GET /api/draw/prizes')
-      if (mine === generation.current) setView({ state: 'ready', items })
-      return null
-    } catch (error) {
-      if (mine !== generation.current) return null
-      if (error instanceof ApiError && error.code === 'NOT_A_MEMBER') {
-        setView({ state: 'not-member' })
-        return null
-      }
-      const message = messageOf(error)
-      setView((shown) => (keepShown && shown.state === 'ready' ? shown : { state: 'error', message }))
-      return message
-    }
-  }, [])
-
-  useEffect(() => {
-    void load()
-  }, [load])
 
   usePullDownRefresh(async () => {
     try {
@@ -61,7 +34,7 @@ export default function PrizesPage() {
 
   const claimed = (won: WonPrize) => {
     setClaim(null)
-    setView((shown) => (shown.state === 'ready' ? { state: 'ready', items: shown.items.map((item) => (item.drawNo === won.drawNo ? won : item)) } : shown))
+    setData((items) => items.map((item) => (item.drawNo === won.drawNo ? won : item)))
   }
 
   return (
@@ -69,7 +42,7 @@ export default function PrizesPage() {
       {view.state === 'loading' && <LoadingSkeleton rows={5} />}
       {view.state === 'error' && <ErrorState message={view.message} onRetry={() => void load()} />}
       {view.state === 'not-member' && <NotMemberState description='加入会员即可参加积分抽奖，赢取积分、优惠券和好礼' />}
-      {view.state === 'ready' && view.items.length === 0 && (
+      {view.state === 'ready' && view.data.length === 0 && (
         <EmptyState
           title='还没有奖品'
           description='每天都有免费抽奖机会，试试手气吧'
@@ -81,7 +54,7 @@ export default function PrizesPage() {
         />
       )}
       {view.state === 'ready' &&
-        view.items.map((won) => <PrizeRow key={won.drawNo} won={won} onClaim={() => setClaim({ drawNo: won.drawNo, prizeName: won.prize.name })} />)}
+        view.data.map((won) => <PrizeRow key={won.drawNo} won={won} onClaim={() => setClaim({ drawNo: won.drawNo, prizeName: won.prize.name })} />)}
       <ClaimPopup claim={claim} onClose={() => setClaim(null)} onClaimed={claimed} />
     </View>
   )

@@ -1,18 +1,17 @@
 import { Button as TaroButton, Image, Input, Text, View } from '@tarojs/components'
 import Taro, { useShareAppMessage } from '@tarojs/taro'
 import { Button, Cell, CellGroup } from '@nutui/nutui-react-taro'
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { InviteSummary } from '../../../types'
-import { api, ApiError } from '../../api'
+import { api } from '../../api'
 import { ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { TierBadge } from '../../components/tier-badge'
 import { messageOf } from '../../stores/member'
 import { formatNumber } from '../../utils/format'
+import { useMemberQuery } from '../../utils/use-member-query'
 import { InvitePoster } from './poster'
 import { friendOfferText, rewardRuleText, shareCard } from './share'
 import './index.scss'
-
-type InviteView = { state: 'loading' } | { state: 'not-member' } | { state: 'error'; message: string } | { state: 'ready'; summary: InviteSummary }
 
 /** Where a share from this page leads when the summary is not there yet: never a card without a code. */
 const FALLBACK_SHARE = { title: '乐享会员', path: '/pages/member/index' }
@@ -75,34 +74,20 @@ function NicknameForm({ onSaved }: { onSaved: (nickname: string) => void }) {
 }
 
 export default function InvitePage() {
-  const [view, setView] = useState<InviteView>({ state: 'loading' })
+  const { view, load, setData } = useMemberQuery(() => api('GET /api/referral/me'), [])
   const [avatar, setAvatar] = useState<string | null>(null)
   const [posterOpen, setPosterOpen] = useState(false)
 
-  const load = useCallback(async () => {
-    setView({ state: 'loading' })
-    try {
-      setView({ state: 'ready', summary: await api('GET /api/referral/me') })
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'NOT_A_MEMBER') setView({ state: 'not-member' })
-      else setView({ state: 'error', message: messageOf(error) })
-    }
-  }, [])
-
-  useEffect(() => {
-    void load()
-  }, [load])
-
-  useShareAppMessage(() => (view.state === 'ready' ? inviteShareMessage(view.summary) : FALLBACK_SHARE))
+  useShareAppMessage(() => (view.state === 'ready' ? inviteShareMessage(view.data) : FALLBACK_SHARE))
 
   if (view.state === 'loading') return <LoadingSkeleton rows={6} />
   if (view.state === 'error') return <ErrorState message={view.message} onRetry={() => void load()} />
   if (view.state === 'not-member') return <NotMemberState description='加入会员后即可邀请好友，每邀请一位好友入会都能得积分' />
 
-  const { summary } = view
+  const summary = view.data
   const { rules } = summary
   const displayName = summary.nickname ?? '乐享会员'
-  const setNickname = (nickname: string) => setView({ state: 'ready', summary: { ...summary, nickname } })
+  const setNickname = (nickname: string) => setData((shown) => ({ ...shown, nickname }))
 
   return (
     <View className='invite-page safe-bottom'>

@@ -2,17 +2,15 @@ import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import dayjs from 'dayjs'
-import { useCallback, useEffect, useState } from 'react'
 import type { ApiContract, RouteOutput } from '../../../types'
-import { api, ApiError } from '../../api'
+import { api } from '../../api'
 import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { TierBadge } from '../../components/tier-badge'
-import { messageOf } from '../../stores/member'
 import { formatNumber } from '../../utils/format'
+import { useMemberQuery } from '../../utils/use-member-query'
 import './leaderboard.scss'
 
 type Leaderboard = RouteOutput<ApiContract['GET /api/referral/leaderboard']>
-type LeaderboardView = { state: 'loading' } | { state: 'not-member' } | { state: 'error'; message: string } | { state: 'ready'; board: Leaderboard }
 
 const PODIUM = 3
 
@@ -21,27 +19,13 @@ export function myRankText(me: Leaderboard['me']): string {
 }
 
 export default function InviteLeaderboardPage() {
-  const [view, setView] = useState<LeaderboardView>({ state: 'loading' })
-
-  const load = useCallback(async () => {
-    setView({ state: 'loading' })
-    try {
-      setView({ state: 'ready', board: await api('GET /api/referral/leaderboard') })
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'NOT_A_MEMBER') setView({ state: 'not-member' })
-      else setView({ state: 'error', message: messageOf(error) })
-    }
-  }, [])
-
-  useEffect(() => {
-    void load()
-  }, [load])
+  const { view, load } = useMemberQuery(() => api('GET /api/referral/leaderboard'), [])
 
   if (view.state === 'loading') return <LoadingSkeleton rows={8} />
   if (view.state === 'error') return <ErrorState message={view.message} onRetry={() => void load()} />
   if (view.state === 'not-member') return <NotMemberState description='加入会员后邀请好友，即可参与每周排行' />
 
-  const { board } = view
+  const board = view.data
   const inviteAction = (
     <Button type='primary' onClick={() => Taro.redirectTo({ url: '/pages/invite/index' })}>
       邀请好友

@@ -1,15 +1,12 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh } from '@tarojs/taro'
 import { Button, Tag } from '@nutui/nutui-react-taro'
-import { useCallback, useEffect, useState } from 'react'
 import type { InviteRecord } from '../../../types'
-import { api, ApiError } from '../../api'
+import { api } from '../../api'
 import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
-import { messageOf } from '../../stores/member'
 import { formatDay } from '../../utils/format'
+import { useMemberQuery } from '../../utils/use-member-query'
 import './records.scss'
-
-type RecordsView = { state: 'loading' } | { state: 'not-member' } | { state: 'error'; message: string } | { state: 'ready'; items: InviteRecord[] }
 
 const STATUS: Record<InviteRecord['status'], { text: string; type: 'success' | 'warning' | 'default' }> = {
   joined: { text: '已加入', type: 'success' },
@@ -39,27 +36,13 @@ function RecordRow({ record }: { record: InviteRecord }) {
 }
 
 export default function InviteRecordsPage() {
-  const [view, setView] = useState<RecordsView>({ state: 'loading' })
+  const { view, load } = useMemberQuery(() => api('GET /api/referral/invites').then(({ items }) => items), [])
 
-  /** `quiet` keeps the list on screen while a pull-down refreshes it. */
-  const load = useCallback(async ({ quiet = false }: { quiet?: boolean } = {}) => {
-    if (!quiet) setView({ state: 'loading' })
-    try {
-      const { items } = await api('GET /api/referral/invites')
-      setView({ state: 'ready', items })
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'NOT_A_MEMBER') setView({ state: 'not-member' })
-      else if (quiet) void Taro.showToast({ title: messageOf(error), icon: 'none' })
-      else setView({ state: 'error', message: messageOf(error) })
-    }
-  }, [])
-
-  useEffect(() => {
-    void load()
-  }, [load])
-
+  // A list on screen stays there while a pull-down refreshes it; anything else shows the skeleton again.
   usePullDownRefresh(async () => {
-    await load({ quiet: view.state === 'ready' })
+    const keepShown = view.state === 'ready'
+    const failure = await load({ keepShown })
+    if (failure && keepShown) void Taro.showToast({ title: failure, icon: 'none' })
     Taro.stopPullDownRefresh()
   })
 
@@ -71,7 +54,7 @@ export default function InviteRecordsPage() {
     case 'not-member':
       return <NotMemberState description='加入会员后即可邀请好友，好友入会您得积分' />
     case 'ready':
-      if (view.items.length === 0) {
+      if (view.data.length === 0) {
         return (
           <EmptyState
             title='还没有邀请记录'
@@ -86,7 +69,7 @@ export default function InviteRecordsPage() {
       }
       return (
         <View className='invite-records safe-bottom'>
-          {view.items.map((record, index) => (
+          {view.data.map((record, index) => (
             // Records carry no id; newest-first order is stable between refreshes.
             <RecordRow key={`${record.invitedAt}-${index}`} record={record} />
           ))}

@@ -1,106 +1,36 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useCallback, useState } from 'react'
 import type { Order } from '../../../types'
 import { api } from '../../api'
 import { ErrorState, GoShoppingState, LoadingSkeleton } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
 import { formatMoney } from '../../utils/format'
 import { payOrder } from '../../utils/pay'
+import { usePagedList } from '../../utils/use-paged-list'
 import { OrderCard, type OrderAction } from './order-card'
 import { RefundPopup, type RefundRequest } from './refund-popup'
 import { belongsTo, tabFromParam, TABS, type OrdersTab } from './text'
 import './index.scss'
 
-interface ListState {
-  /** The first page: loading (nothing to show yet), ready, or failed. */
-  phase: 'loading' | 'ready' | 'error'
-  orders: Order[]
-  nextCursor: number | null
-  /** The page after the last one shown. */
-  more: 'idle' | 'loading' | 'error'
-  error: string
-}
-
-const initialList: ListState = { phase: 'loading', orders: [], nextCursor: null, more: 'idle', error: '' }
-
 const statusQuery = (tab: OrdersTab) => (tab === 'all' ? {} : { status: tab })
 
-/**
- * One tab's orders, paged by cursor. Each first-page load is a new generation: a late answer for
- * another tab or an earlier refresh is dropped.
- */
+/** One tab's orders; an order an action changed is updated in place, or gone from a tab it no longer belongs to. */
 function useOrderList(tab: OrdersTab) {
-  const [list, setList] = useState<ListState>(initialList)
-  // Read synchronously: reach-bottom can fire twice before a render.
-  const run = useRef({ generation: 0, busy: false, loaded: false, cursor: null as number | null })
-
-  /** With `keepItems` (pull-down, coming back) what is shown stays and a failure comes back as a message. */
-  const reload = useCallback(
-    async ({ keepItems = false }: { keepItems?: boolean } = {}): Promise<string | null> => {
-      const r = run.current
-      const generation = ++r.generation
-      r.busy = true
-      if (!keepItems || !r.loaded) {
-        r.loaded = false
-        r.cursor = null
-        setList(initialList)
-      }
-      try {
-        const page = await api('GET /api/orders', { query: statusQuery(tab) })
-        if (generation !== r.generation) return null
-        r.loaded = true
-        r.cursor = page.nextCursor
-        setList({ phase: 'ready', orders: page.items, nextCursor: page.nextCursor, more: 'idle', error: '' })
-        return null
-      } catch (error) {
-        if (generation !== r.generation) return null
-        const message = messageOf(error)
-        if (!r.loaded) setList({ ...initialList, phase: 'error', error: message })
-        return message
-      } finally {
-        if (generation === r.generation) r.busy = false
-      }
-    },
+  const list = usePagedList(
+    (cursor: number | null) => api('GET /api/orders', { query: cursor === null ? statusQuery(tab) : { ...statusQuery(tab), cursor } }),
+    (order) => order.orderNo,
     [tab]
   )
-
-  const loadMore = useCallback(async () => {
-    const r = run.current
-    if (r.busy || !r.loaded || r.cursor === null) return
-    const generation = r.generation
-    r.busy = true
-    setList((s) => ({ ...s, more: 'loading' }))
-    try {
-      const page = await api('GET /api/orders', { query: { ...statusQuery(tab), cursor: r.cursor } })
-      if (generation !== r.generation) return
-      r.cursor = page.nextCursor
-      setList((s) => {
-        const seen = new Set(s.orders.map((order) => order.orderNo))
-        return { ...s, orders: [...s.orders, ...page.items.filter((order) => !seen.has(order.orderNo))], nextCursor: page.nextCursor, more: 'idle' }
-      })
-    } catch {
-      if (generation === r.generation) setList((s) => ({ ...s, more: 'error' }))
-    } finally {
-      if (generation === r.generation) r.busy = false
-    }
-  }, [tab])
-
-  /** An order an action changed: updated in place, or gone from a tab it no longer belongs to. */
+  const { setItems } = list
   const replace = useCallback(
     (order: Order) =>
-      setList((s) => ({
-        ...s,
-        orders: belongsTo(order, tab) ? s.orders.map((o) => (o.orderNo === order.orderNo ? order : o)) : s.orders.filter((o) => o.orderNo !== order.orderNo)
-      })),
-    [tab]
+      setItems((orders) =>
+        belongsTo(order, tab) ? orders.map((o) => (o.orderNo === order.orderNo ? order : o)) : orders.filter((o) => o.orderNo !== order.orderNo)
+      ),
+    [setItems, tab]
   )
-
-  useEffect(() => {
-    void reload()
-  }, [reload])
-
-  return { ...list, loaded: () => run.current.loaded, reload, loadMore, replace }
+  return { ...list, replace }
 }
 
 const CONFIRM: Record<Exclude<OrderAction, 'refund'>, { title: string; content: (order: Order) => string }> = {
@@ -118,11 +48,11 @@ export default function OrdersPage() {
 
   // Back from WeChat Pay or the background: orders may have moved on (shipped, closed unpaid).
   useDidShow(() => {
-    if (list.loaded()) void list.reload({ keepItems: true })
+    if (list.loaded()) void list.reload({ keepShown: true })
   })
   usePullDownRefresh(async () => {
     try {
-      const failure = await list.reload({ keepItems: true })
+      const failure = await list.reload({ keepShown: true })
       if (failure) void Taro.showToast({ title: failure, icon: 'none' })
     } finally {
       Taro.stopPullDownRefresh()
@@ -191,12 +121,12 @@ export default function OrdersPage() {
       </View>
       {list.phase === 'loading' && <LoadingSkeleton rows={5} />}
       {list.phase === 'error' && <ErrorState message={list.error} onRetry={() => void list.reload()} />}
-      {list.phase === 'ready' && list.orders.length === 0 && (
+      {list.phase === 'ready' && list.items.length === 0 && (
         <GoShoppingState title={tab === 'aftersale' ? '暂无售后订单' : '暂无订单'} description='去逛逛，挑几件喜欢的商品吧' />
       )}
-      {list.phase === 'ready' && list.orders.length > 0 && (
+      {list.phase === 'ready' && list.items.length > 0 && (
         <>
-          {list.orders.map((order) => (
+          {list.items.map((order) => (
             <OrderCard key={order.orderNo} order={order} busy={busy === order.orderNo} onAction={onAction} />
           ))}
           <View className='orders-page__foot'>

@@ -1,52 +1,26 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { EntryCategory, PointsEntry, PointsSummary } from '../../../types'
-import { api, ApiError } from '../../api'
+import { api } from '../../api'
 import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
 import { formatDateTime, formatNumber } from '../../utils/format'
 import { askSubscribeConsent } from '../../utils/subscribe'
+import { useMemberQuery } from '../../utils/use-member-query'
 import { usePointsHistory } from './history'
 import { CATEGORY_LABELS, entryPendingText, FILTER_CATEGORIES, expiringText, pendingText, reminderWhy, ruleLines, signedPoints } from './text'
 import './index.scss'
 
-type SummaryView =
-  | { state: 'loading' }
-  | { state: 'not-member' }
-  | { state: 'error'; message: string }
-  | { state: 'ready'; summary: PointsSummary }
-
 export default function PointsPage() {
-  const [summaryView, setSummaryView] = useState<SummaryView>({ state: 'loading' })
+  const { view, load: loadSummary, setData: setSummary } = useMemberQuery(() => api('GET /api/points/summary'), [])
   const [category, setCategory] = useState<EntryCategory | null>(null)
   const history = usePointsHistory(category)
 
-  /** Loads the summary; when one is already shown a failure keeps it and comes back as a message. */
-  const loadSummary = useCallback(async (): Promise<string | null> => {
-    try {
-      const summary = await api('GET /api/points/summary')
-      setSummaryView({ state: 'ready', summary })
-      return null
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'NOT_A_MEMBER') {
-        setSummaryView({ state: 'not-member' })
-        return null
-      }
-      const message = messageOf(error)
-      setSummaryView((view) => (view.state === 'ready' ? view : { state: 'error', message }))
-      return message
-    }
-  }, [])
-
-  useEffect(() => {
-    void loadSummary()
-  }, [loadSummary])
-
   usePullDownRefresh(async () => {
     try {
-      const failures = await Promise.all([loadSummary(), history.reload({ keepItems: true })])
+      const failures = await Promise.all([loadSummary({ keepShown: true }), history.reload({ keepShown: true })])
       const failure = failures.find((message) => message !== null)
       if (failure) void Taro.showToast({ title: failure, icon: 'none' })
     } finally {
@@ -59,25 +33,23 @@ export default function PointsPage() {
   })
 
   const retryAll = () => {
-    setSummaryView({ state: 'loading' })
     void loadSummary()
     void history.reload()
   }
 
-  switch (summaryView.state) {
+  switch (view.state) {
     case 'loading':
       return <LoadingSkeleton rows={8} />
     case 'error':
-      return <ErrorState message={summaryView.message} onRetry={retryAll} />
+      return <ErrorState message={view.message} onRetry={retryAll} />
     case 'not-member':
       return <NotMemberState description='加入会员即可领取入会积分，消费还能再得积分' />
     case 'ready':
       break
   }
 
-  const { summary } = summaryView
-  const setCredits = (reminderCredits: number) =>
-    setSummaryView((view) => (view.state === 'ready' ? { ...view, summary: { ...view.summary, reminderCredits } } : view))
+  const summary = view.data
+  const setCredits = (reminderCredits: number) => setSummary((shown) => ({ ...shown, reminderCredits }))
 
   return (
     <View className='points-page safe-bottom'>

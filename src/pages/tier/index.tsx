@@ -1,36 +1,21 @@
 import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button, Progress } from '@nutui/nutui-react-taro'
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import type { MemberTier, TierDetail } from '../../../types'
-import { api, ApiError } from '../../api'
+import { api } from '../../api'
 import { ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { TierBadge } from '../../components/tier-badge'
 import { tierProgressPercent } from '../../components/tier-progress'
 import { messageOf } from '../../stores/member'
 import { formatDay, formatNumber } from '../../utils/format'
 import { askSubscribeConsent } from '../../utils/subscribe'
+import { useMemberQuery } from '../../utils/use-member-query'
 import { CHANGE_LABELS, changePath, keepConditionText, PRIVILEGE_ROWS, upgradeText } from './text'
 import './index.scss'
 
-type TierView = { state: 'loading' } | { state: 'not-member' } | { state: 'error'; message: string } | { state: 'ready'; data: MemberTier }
-
 export default function TierPage() {
-  const [view, setView] = useState<TierView>({ state: 'loading' })
-
-  const load = useCallback(async () => {
-    setView({ state: 'loading' })
-    try {
-      setView({ state: 'ready', data: await api('GET /api/members/me/tier') })
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'NOT_A_MEMBER') setView({ state: 'not-member' })
-      else setView({ state: 'error', message: messageOf(error) })
-    }
-  }, [])
-
-  useEffect(() => {
-    void load()
-  }, [load])
+  const { view, load } = useMemberQuery(() => api('GET /api/members/me/tier'), [])
 
   switch (view.state) {
     case 'loading':
