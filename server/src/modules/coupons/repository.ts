@@ -71,7 +71,7 @@ export async function listTemplates(db: Queryable): Promise<CouponTemplate[]> {
 /** The template, locked: issuing its coupons one at a time keeps the per-member count exact. */
 export async function lockActiveTemplate(db: Queryable, templateId: number): Promise<TemplateRow | null> {
   const { rows } = await db.query<TemplateRow>(
-    `SELECT ${TEMPLATE_COLUMNS} FROM coupon_templates t WHERE t.id = $1 AND t.active FOR UPDATE`,
+    `SELECT ${TEMPLATE_COLUMNS} FROM coupon_templates t WHERE t.id = $1 AND t.active FOR NO KEY UPDATE`,
     [templateId]
   )
   return rows[0] ?? null

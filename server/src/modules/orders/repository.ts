@@ -122,7 +122,7 @@ export async function findOrder(db: Queryable, orderNo: string): Promise<OrderRo
 
 /** The order, its row locked: payments, refunds and cancels of one order take turns. */
 export async function lockOrder(db: Queryable, orderNo: string): Promise<OrderRow | null> {
-  const { rows } = await db.query<{ id: number }>('SELECT id FROM orders WHERE order_no = $1 FOR UPDATE', [orderNo])
+  const { rows } = await db.query<{ id: number }>('SELECT id FROM orders WHERE order_no = $1 FOR NO KEY UPDATE', [orderNo])
   return rows[0] ? findOrder(db, orderNo) : null
 }
 

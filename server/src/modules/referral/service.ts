@@ -68,11 +68,11 @@ interface Inviter {
   tierCode: string
 }
 
-async function findInviter(db: Queryable, code: string, lock = false): Promise<Inviter> {
+async function findInviter(db: Queryable, code: string): Promise<Inviter> {
   const { rows } = await db.query<Inviter>(
     `SELECT m.id AS "memberId", m.user_id AS "userId", m.member_no AS "memberNo", u.nickname, m.tier_code AS "tierCode"
      FROM invite_codes c JOIN members m ON m.id = c.member_id JOIN users u ON u.id = m.user_id
-     WHERE c.code = $1 ${lock ? 'FOR UPDATE OF c' : ''}`,
+     WHERE c.code = $1`,
     [code]
   )
   if (!rows[0]) throw new AppError('INVITE_NOT_FOUND', 'code')

@@ -53,11 +53,15 @@ export interface MemberTierRow {
   birthday: string | null
 }
 
+/**
+ * `lock`: FOR NO KEY UPDATE, not FOR UPDATE — rows that reference the member (a sale, an order)
+ * hold KEY SHARE on it, and FOR UPDATE would wait for them while they wait for us.
+ */
 export async function findMemberTier(db: Queryable, memberId: number, lock = false): Promise<MemberTierRow> {
   const { rows } = await db.query<MemberTierRow>(
     `SELECT id, tier_code AS "tierCode", growth, tier_review_at AS "tierReviewAt", celebrated_rank AS "celebratedRank",
             to_char(birthday, 'YYYY-MM-DD') AS birthday
-     FROM members WHERE id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+     FROM members WHERE id = $1 ${lock ? 'FOR NO KEY UPDATE' : ''}`,
     [memberId]
   )
   return rows[0]

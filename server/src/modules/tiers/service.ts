@@ -154,7 +154,7 @@ export async function correctBirthday(db: Queryable, change: { memberId: number;
   checkBirthday(change.birthday, change.now)
   await db.transaction(async (tx) => {
     const { rows } = await tx.query<{ before: string | null }>(
-      `SELECT to_char(birthday, 'YYYY-MM-DD') AS before FROM members WHERE id = $1 FOR UPDATE`,
+      `SELECT to_char(birthday, 'YYYY-MM-DD') AS before FROM members WHERE id = $1 FOR NO KEY UPDATE`,
       [change.memberId]
     )
     await tx.query('UPDATE members SET birthday = $2 WHERE id = $1', [change.memberId, change.birthday])
@@ -186,7 +186,7 @@ export async function reviewDueTiers(db: Database, now: Date, batchSize = 100): 
   return db.transaction(async (tx) => {
     const { rows } = await tx.query<{ id: number; tierCode: string; reviewAt: Date; growth: number }>(
       `SELECT id, tier_code AS "tierCode", tier_review_at AS "reviewAt", growth FROM members
-       WHERE tier_review_at <= $1 ORDER BY tier_review_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+       WHERE tier_review_at <= $1 ORDER BY tier_review_at LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED`,
       [now, batchSize]
     )
     const tiers = await listTierDetails(tx)
