@@ -88,8 +88,12 @@ export const referralRoutes = defineRoutes({
     response: Type.Object({
       inviter: Type.Object({ name: Type.String(), tier: TierSchema }),
       friendCoupon: Type.Union([Type.Object({ name: Type.String(), rule: CouponRuleSchema }), Type.Null()]),
-      /** false: this person is or was a member, or it is their own code — joining earns no invite gift. */
-      eligible: Type.Boolean()
+      /** false: joining through this invite earns no invite gift (see reason). */
+      eligible: Type.Boolean(),
+      /** Why not (已是会员 / 不能邀请自己 / 已接受过其他好友的邀请), null when eligible. */
+      reason: Type.Union([Type.String(), Type.Null()]),
+      /** Already a member: nothing to join. */
+      member: Type.Boolean()
     }),
     errors: ['INVITE_NOT_FOUND']
   },

@@ -31,9 +31,13 @@ export function inviteRecord(overrides: Partial<InviteRecord> = {}): InviteRecor
   }
 }
 
-export const landingAnswer = (overrides: { eligible?: boolean; friendCoupon?: typeof friendCoupon | null } = {}) => ({
+export const landingAnswer = (
+  overrides: { eligible?: boolean; reason?: string | null; member?: boolean; friendCoupon?: typeof friendCoupon | null } = {}
+) => ({
   inviter: { name: '王**', tier: brief(gold) },
   friendCoupon,
   eligible: true,
+  reason: null,
+  member: false,
   ...overrides
 })

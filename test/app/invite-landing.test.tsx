@@ -107,11 +107,25 @@ describe("the friend's landing", () => {
     expect(screen.getByText('邀请码无效或邀请已失效')).toBeTruthy()
   })
 
-  it('tells a member or an already-invited person there is no gift, and leads to the member centre', async () => {
+  it('someone invited by another friend first can still join, without this invite gift', async () => {
     mockParams = { code: 'K7M2QX' }
-    backend({ [LANDING]: () => landingAnswer({ eligible: false }), [VISIT]: () => ({ bound: false, reason: '已是会员' }) })
+    backend({
+      [LANDING]: () => landingAnswer({ eligible: false, reason: '已接受过其他好友的邀请' }),
+      [VISIT]: () => ({ bound: false, reason: '已接受过其他好友的邀请' }),
+      'POST /api/members/join': () => ({ card: memberCard(), joinedNow: true, welcomePoints: 100 })
+    })
     render(<InviteLandingPage />)
-    expect(await screen.findByText('您已是会员或已接受过邀请，无法领取邀请礼')).toBeTruthy()
+    expect(await screen.findByText('已接受过其他好友的邀请，仍可直接加入会员')).toBeTruthy()
+    expect(screen.queryByText('新人满100减20券')).toBeNull()
+    await tap(screen.getByText('加入会员'))
+    await waitFor(() => expect(callsOf('POST /api/members/join')).toEqual([{ body: {} }]))
+  })
+
+  it('tells a member there is no gift, and leads to the member centre', async () => {
+    mockParams = { code: 'K7M2QX' }
+    backend({ [LANDING]: () => landingAnswer({ eligible: false, reason: '已是会员', member: true }), [VISIT]: () => ({ bound: false, reason: '已是会员' }) })
+    render(<InviteLandingPage />)
+    expect(await screen.findByText('您已是会员，无法领取邀请礼')).toBeTruthy()
     expect(screen.queryByText('加入会员')).toBeNull()
     expect(screen.queryByText('新人满100减20券')).toBeNull()
     await tap(screen.getByText('去会员中心'))

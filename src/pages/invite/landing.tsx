@@ -149,11 +149,19 @@ export default function InviteLandingPage() {
                 <Text className='invite-landing__terms'>加入即表示您同意《会员服务协议》与《隐私政策》</Text>
               </View>
             </>
-          ) : (
+          ) : landing.member ? (
             <View className='invite-landing__action'>
-              <Text className='invite-landing__ineligible'>您已是会员或已接受过邀请，无法领取邀请礼</Text>
+              <Text className='invite-landing__ineligible'>您已是会员，无法领取邀请礼</Text>
               <Button type='primary' block onClick={goToMemberTab}>
                 去会员中心
+              </Button>
+            </View>
+          ) : (
+            // Invited by someone else first (or their own code): joining is still open, the gift is not.
+            <View className='invite-landing__action'>
+              <Text className='invite-landing__ineligible'>{landing.reason ?? '无法领取本次邀请礼'}，仍可直接加入会员</Text>
+              <Button type='primary' block loading={joining} disabled={joining} onClick={() => void onJoin(landing)}>
+                加入会员
               </Button>
             </View>
           )}

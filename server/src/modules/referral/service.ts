@@ -147,10 +147,14 @@ export async function landing(db: Queryable, code: string, userId: number) {
   const inviter = await findInviter(db, code)
   const tier = (await listTiers(db)).find((t) => t.code === inviter.tierCode)!
   const obstacle = await bindingObstacle(db, inviter, userId)
+  const eligible = obstacle === null || obstacle === '已接受过该邀请'
+  const member = (await db.query('SELECT 1 FROM members WHERE user_id = $1', [userId])).rows.length > 0
   return {
     inviter: { name: maskedName(inviter.nickname, inviter.memberNo), tier },
     friendCoupon: await friendCoupon(db, (await loadReferralRules(db)).couponTemplateId),
-    eligible: obstacle === null || obstacle === '已接受过该邀请'
+    eligible,
+    reason: eligible ? null : obstacle,
+    member
   }
 }
 
