@@ -15,6 +15,7 @@ export interface OrderRow {
   payAmount: number
   pointsEarned: number
   growthAdded: number
+  paymentProvider: 'dev' | 'wechat' | null
   address: Address
   carrier: string | null
   trackingNo: string | null
@@ -28,7 +29,7 @@ export interface OrderRow {
 const ORDER_SELECT = `SELECT o.id, o.order_no AS "orderNo", o.member_id AS "memberId", o.status, o.goods_amount AS "goodsAmount",
   o.coupon_id AS "couponId", t.name AS "couponName", o.coupon_discount AS "couponDiscount",
   o.points_used AS "pointsUsed", o.deduction_fen AS "deductionFen", o.pay_amount AS "payAmount",
-  o.points_earned AS "pointsEarned", o.growth_added AS "growthAdded", o.address, o.carrier, o.tracking_no AS "trackingNo",
+  o.points_earned AS "pointsEarned", o.growth_added AS "growthAdded", o.payment_provider AS "paymentProvider", o.address, o.carrier, o.tracking_no AS "trackingNo",
   o.shipped_at AS "shippedAt", o.created_at AS "createdAt", o.paid_at AS "paidAt", o.prepaid_at AS "prepaidAt",
   o.expires_at AS "expiresAt"
   FROM orders o LEFT JOIN member_coupons c ON c.id = o.coupon_id LEFT JOIN coupon_templates t ON t.id = c.template_id`

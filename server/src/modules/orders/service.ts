@@ -385,8 +385,7 @@ export async function requestRefund(
       closesOrder: totals.goods === order.goodsAmount
     }
     await insertRefund(tx, { ...refund, reason: request.reason, now: request.now }, lines.map(([skuId, quantity]) => ({ skuId, quantity })))
-    const byWechat = (await tx.query<{ provider: string }>('SELECT payment_provider AS provider FROM orders WHERE id = $1', [order.id])).rows[0].provider === 'wechat'
-    if (!byWechat || refund.amount === 0) {
+    if (order.paymentProvider !== 'wechat' || refund.amount === 0) {
       await completeRefund(tx, refund.refundNo, 'succeeded', request.now)
     } else {
       if (!wechatPay) throw new AppError('PAYMENT_UNAVAILABLE')
