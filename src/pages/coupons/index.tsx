@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import Taro, { usePullDownRefresh } from '@tarojs/taro'
+import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import type { MemberCoupon } from '../../../types'
@@ -7,6 +7,7 @@ import { api } from '../../api'
 import { CouponCard } from '../../components/coupon-card'
 import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { useMemberQuery } from '../../utils/use-member-query'
+import { usePullDownReload } from '../../utils/use-pull-down-reload'
 import './index.scss'
 
 type CouponTab = MemberCoupon['status']
@@ -23,14 +24,7 @@ export default function CouponsPage() {
   const [tab, setTab] = useState<CouponTab>('available')
   const { view, load } = useMemberQuery(() => api('GET /api/coupons', { query: { status: tab } }).then(({ items }) => items), [tab])
 
-  usePullDownRefresh(async () => {
-    try {
-      const failure = await load({ keepShown: true })
-      if (failure) void Taro.showToast({ title: failure, icon: 'none' })
-    } finally {
-      Taro.stopPullDownRefresh()
-    }
-  })
+  usePullDownReload(load)
 
   const current = TABS.find((t) => t.key === tab)!
 

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import Taro, { usePullDownRefresh } from '@tarojs/taro'
+import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import type { WonPrize } from '../../../types'
@@ -7,6 +7,7 @@ import { api } from '../../api'
 import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
 import { formatDateTime } from '../../utils/format'
 import { useMemberQuery } from '../../utils/use-member-query'
+import { usePullDownReload } from '../../utils/use-pull-down-reload'
 import { ClaimPopup } from './claim-popup'
 import { PrizeIcon } from './prize-icon'
 import './prizes.scss'
@@ -23,14 +24,7 @@ export default function PrizesPage() {
   const { view, load, setData } = useMemberQuery(() => api('GET /api/draw/prizes').then(({ items }) => items), [])
   const [claim, setClaim] = useState<{ drawNo: string; prizeName: string } | null>(null)
 
-  usePullDownRefresh(async () => {
-    try {
-      const failure = await load({ keepShown: true })
-      if (failure) void Taro.showToast({ title: failure, icon: 'none' })
-    } finally {
-      Taro.stopPullDownRefresh()
-    }
-  })
+  usePullDownReload(load)
 
   const claimed = (won: WonPrize) => {
     setClaim(null)

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom, useRouter } from '@tarojs/taro'
+import Taro, { useDidShow, useReachBottom, useRouter } from '@tarojs/taro'
 import { useCallback, useState } from 'react'
 import type { Order } from '../../../types'
 import { api } from '../../api'
@@ -8,6 +8,7 @@ import { messageOf } from '../../stores/member'
 import { formatMoney } from '../../utils/format'
 import { payOrder } from '../../utils/pay'
 import { usePagedList } from '../../utils/use-paged-list'
+import { usePullDownReload } from '../../utils/use-pull-down-reload'
 import { OrderCard, type OrderAction } from './order-card'
 import { RefundPopup, type RefundRequest } from './refund-popup'
 import { belongsTo, tabFromParam, TABS, type OrdersTab } from './text'
@@ -50,14 +51,7 @@ export default function OrdersPage() {
   useDidShow(() => {
     if (list.loaded()) void list.reload({ keepShown: true })
   })
-  usePullDownRefresh(async () => {
-    try {
-      const failure = await list.reload({ keepShown: true })
-      if (failure) void Taro.showToast({ title: failure, icon: 'none' })
-    } finally {
-      Taro.stopPullDownRefresh()
-    }
-  })
+  usePullDownReload(list.reload)
   useReachBottom(() => {
     void list.loadMore()
   })
