@@ -124,6 +124,23 @@ describe('points over time: pending, expiry, refunds', () => {
     await assertLedgerConsistent(t.db, memberId)
   })
 
+  test('points earned pending while in debt leave the debt as it is until they unlock, then pay it', async () => {
+    const { memberId } = await newMember(t)
+    await earn(memberId, 50, `paid-${memberId}`)
+    await spend(memberId, 150, `spent-${memberId}`)
+    await reverseEarning(t.db, { memberId, earnEvent: { type: 'test_earn', id: `paid-${memberId}` }, event: { type: 'test_refund', id: `paid-${memberId}` }, reason: '退货扣回', now: t.clock.now() })
+    assert.deepEqual(await balances(memberId), { balance: -50, pending: 0 })
+    await earn(memberId, 80, `pending-${memberId}`, 7)
+    assert.deepEqual(await balances(memberId), { balance: -50, pending: 80 })
+    await assertLedgerConsistent(t.db, memberId)
+    const start = t.clock.now().getTime()
+    t.clock.set(start + 7 * DAY)
+    await settleAccount(t.db, memberId, t.clock.now())
+    assert.deepEqual(await balances(memberId), { balance: 30, pending: 0 })
+    await assertLedgerConsistent(t.db, memberId)
+    t.clock.set(start)
+  })
+
   test('points given back into a lot that expired meanwhile come back and expire at once', async () => {
     const { memberId } = await newMember(t)
     await spend(memberId, 100, `old-${memberId}`)
