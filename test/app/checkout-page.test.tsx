@@ -5,7 +5,7 @@ import { ApiError } from '../../src/api/client'
 import { api } from '../../src/api'
 import CheckoutPage from '../../src/pages/checkout'
 import { useCartStore } from '../../src/stores/cart'
-import { address, backend, callsOf, coupon, order } from './shop-fixtures'
+import { address, backend, callsOf, coupon, order, wechatAddress } from './shop-fixtures'
 
 jest.mock('@tarojs/taro', () => {
   const actual = jest.requireActual('@tarojs/taro')
@@ -182,14 +182,7 @@ describe('the checkout page', () => {
 
   it('submits the coupon and points chosen, never a price, after a confirmation, then pays', async () => {
     process.env.TARO_ENV = 'weapp'
-    mockTaro.chooseAddress.mockResolvedValue({
-      userName: address.name,
-      telNumber: address.phone,
-      provinceName: '上海市',
-      cityName: '上海市',
-      countyName: '静安区',
-      detailInfo: address.detail
-    })
+    mockTaro.chooseAddress.mockResolvedValue(wechatAddress)
     const placed = order({ orderNo: '2026031000000001', status: 'pending_payment', payAmount: 5300 })
     backend({
       'POST /api/orders/preview': (input) => fakePreview(input.body),
@@ -255,7 +248,7 @@ describe('the checkout page', () => {
 
     async function submitWith(orderAfterPay: () => unknown) {
       process.env.TARO_ENV = 'weapp'
-      mockTaro.chooseAddress.mockResolvedValue({ userName: '张三', telNumber: '13800138000', provinceName: '上海市', cityName: '上海市', countyName: '静安区', detailInfo: '南京西路 1266 号' })
+      mockTaro.chooseAddress.mockResolvedValue(wechatAddress)
       backend({
         'POST /api/orders/preview': (input) => fakePreview(input.body),
         'POST /api/orders': () => placed,

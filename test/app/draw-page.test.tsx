@@ -5,7 +5,7 @@ import { ApiError } from '../../src/api/client'
 import { api } from '../../src/api'
 import DrawPage from '../../src/pages/draw'
 import { activity, drawResult } from './draw-fixtures'
-import { backend, callsOf } from './shop-fixtures'
+import { backend, callsOf, wechatAddress } from './shop-fixtures'
 
 let mockParams: Record<string, string> = {}
 const mockShare = jest.fn()
@@ -191,14 +191,7 @@ describe('幸运抽奖', () => {
 
   it('for a gift gives the claim deadline and takes the address', async () => {
     process.env.TARO_ENV = 'weapp'
-    mockTaro.chooseAddress.mockResolvedValue({
-      userName: '张三',
-      telNumber: '13800138000',
-      provinceName: '上海市',
-      cityName: '上海市',
-      countyName: '静安区',
-      detailInfo: '南京西路 1266 号'
-    })
+    mockTaro.chooseAddress.mockResolvedValue(wechatAddress)
     try {
       const result = await drawOnce(drawResult(4))
       expect(result.getByText('恭喜获得 随行保温杯')).toBeTruthy()

@@ -4,7 +4,7 @@ import { ApiError } from '../../src/api/client'
 import { api } from '../../src/api'
 import PrizesPage from '../../src/pages/draw/prizes'
 import { prizeAt, wonPrize } from './draw-fixtures'
-import { address, backend, callsOf } from './shop-fixtures'
+import { address, backend, callsOf, wechatAddress } from './shop-fixtures'
 
 const mockPullDown = jest.fn()
 
@@ -76,14 +76,7 @@ describe('我的奖品', () => {
 
   it('claims a gift with the address, and shows it as 已领取', async () => {
     process.env.TARO_ENV = 'weapp'
-    mockTaro.chooseAddress.mockResolvedValue({
-      userName: address.name,
-      telNumber: address.phone,
-      provinceName: '上海市',
-      cityName: '上海市',
-      countyName: '静安区',
-      detailInfo: address.detail
-    })
+    mockTaro.chooseAddress.mockResolvedValue(wechatAddress)
     backend({
       'GET /api/draw/prizes': () => ({ items }),
       [CLAIM]: () => ({ ...cup, status: 'claimed' })

@@ -29,6 +29,16 @@ export function coupon(overrides: Partial<MemberCoupon> & Pick<MemberCoupon, 'id
 
 export const address = { name: '张三', phone: '13800138000', region: '上海市 上海市 静安区', detail: '南京西路 1266 号' }
 
+/** What WeChat's chooseAddress answers for `address`. */
+export const wechatAddress = {
+  userName: address.name,
+  telNumber: address.phone,
+  provinceName: '上海市',
+  cityName: '上海市',
+  countyName: '静安区',
+  detailInfo: address.detail
+}
+
 export function order(overrides: Partial<Order> & Pick<Order, 'orderNo' | 'status'>): Order {
   return {
     items: [{ skuId: 101, productName: '羊毛围巾', specText: '燕麦色', price: 3000, quantity: 2, refundedQuantity: 0 }],
