@@ -59,6 +59,7 @@ export const couponRoutes = defineRoutes({
     summary: 'Every coupon template',
     tags: ['admin'],
     auth: 'operator',
+    permission: 'campaigns:read',
     response: Type.Object({ items: Type.Array(CouponTemplateSchema) }),
     errors: []
   },
@@ -66,6 +67,7 @@ export const couponRoutes = defineRoutes({
     summary: 'Define a coupon template (what it takes off, from what amount, how long it lasts, how many a member may hold)',
     tags: ['admin'],
     auth: 'operator',
+    permission: 'campaigns:write',
     idempotent: true,
     body: Type.Object(
       {
@@ -86,12 +88,12 @@ export const couponRoutes = defineRoutes({
     summary: 'Issue a coupon of a template to a member (within the per-member limit)',
     tags: ['admin'],
     auth: 'operator',
+    permission: 'campaigns:write',
     idempotent: true,
     body: Type.Object(
       {
         templateId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
-        memberNo: Type.String({ pattern: '^[0-9]{1,12}$' }),
-        operator: Type.String({ minLength: 1, maxLength: 32 })
+        memberNo: Type.String({ pattern: '^[0-9]{1,12}$' })
       },
       strictObject
     ),

@@ -107,6 +107,7 @@ export const drawRoutes = defineRoutes({
     summary: 'Create a lucky-draw activity with its eight prizes (weights, stock, per-member caps)',
     tags: ['admin'],
     auth: 'operator',
+    permission: 'campaigns:write',
     idempotent: true,
     body: Type.Object(
       {
@@ -146,6 +147,7 @@ export const drawRoutes = defineRoutes({
     summary: 'Ship a claimed physical prize',
     tags: ['admin'],
     auth: 'operator',
+    permission: 'campaigns:write',
     idempotent: true,
     params: Type.Object({ drawNo: DrawNo }, strictObject),
     body: Type.Object({ carrier: Type.String({ minLength: 1, maxLength: 20 }), trackingNo: Type.String({ pattern: '^[A-Za-z0-9-]{4,40}$' }) }, strictObject),

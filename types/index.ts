@@ -1,16 +1,22 @@
+import { auditRoutes } from './audit'
 import { authRoutes } from './auth'
 import { catalogRoutes } from './catalog'
 import { couponRoutes } from './coupons'
 import { drawRoutes } from './draw'
+import { memberAdminRoutes } from './member-admin'
 import { memberRoutes } from './members'
+import { operatorRoutes } from './operators'
 import { orderRoutes } from './orders'
 import { referralRoutes } from './referral'
 import { pointsRoutes } from './points'
+import { rulesRoutes } from './rules'
 import { salesRoutes } from './sales'
-import { storeRoutes } from './stores'
+import { storeAdminRoutes, storeRoutes } from './stores'
+import { tillRoutes } from './tills'
 import { tierRoutes } from './tiers'
 
-export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes, ...tierRoutes, ...drawRoutes, ...referralRoutes }
+export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes, ...tierRoutes, ...drawRoutes, ...referralRoutes,
+  ...operatorRoutes, ...auditRoutes, ...memberAdminRoutes, ...rulesRoutes, ...storeAdminRoutes, ...tillRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 
@@ -23,6 +29,13 @@ export type { Category, ProductCard, ProductDetail, Sku } from './catalog'
 export type { DrawActivity, DrawResult, Prize, WonPrize } from './draw'
 export type { CouponRule, CouponTemplate, MemberCoupon } from './coupons'
 export type { Address, CheckoutPreview, Order, OrderStatus, Payment, Refund } from './orders'
-export type { Staff, Store } from './stores'
+export type { AdminStore, Staff, Store } from './stores'
+export type { AuditEntry } from './audit'
+export type { MemberDetail, MemberFilters, MemberRow, MemberSort } from './member-admin'
+export type { Operator, OperatorSession } from './operators'
+export type { Permission, Role } from './permissions'
+export type { OperatorRules, Rules, TierRule } from './rules'
+export type { Till } from './tills'
+export type { PointsAdjustment } from './points'
 export type { InviteRecord, InviteSummary } from './referral'
 export type { MemberTier, TierDetail } from './tiers'

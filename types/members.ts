@@ -68,6 +68,7 @@ export const memberRoutes = defineRoutes({
     summary: 'Check a member code scanned at the till',
     tags: ['cashier'],
     auth: 'cashier',
+    readOnly: true,
     body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) }, strictObject),
     response: Type.Object({
       memberNo: Type.String(),

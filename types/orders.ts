@@ -243,6 +243,7 @@ export const orderRoutes = defineRoutes({
     summary: 'Ship a paid order (the carrier and tracking number the member sees)',
     tags: ['admin'],
     auth: 'operator',
+    permission: 'orders:write',
     idempotent: true,
     params: Type.Object({ orderNo: OrderNo }, strictObject),
     body: Type.Object(

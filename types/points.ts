@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { DateTime, Points, strictObject } from './common'
+import { DateTime, MemberNo, Points, strictObject } from './common'
 import { defineRoutes } from './route'
 
 /** The operator's points rules, stored once on the server; the mini-program shows and previews with them. */
@@ -68,6 +68,26 @@ export const PointsQuoteSchema = Type.Object({
 })
 export type PointsQuote = Static<typeof PointsQuoteSchema>
 
+const AdjustmentId = Type.String({ pattern: '^[1-9][0-9]{0,9}$' })
+const AdjustmentStatus = Type.Union([Type.Literal('pending'), Type.Literal('posted'), Type.Literal('rejected')])
+
+/** An operator's points adjustment: posted at once, or (above the threshold) after a second operator approves. */
+export const PointsAdjustmentSchema = Type.Object({
+  id: Type.String(),
+  memberNo: Type.String(),
+  points: Type.Integer(),
+  reason: Type.String(),
+  status: AdjustmentStatus,
+  maker: Type.String(),
+  checker: Type.Union([Type.String(), Type.Null()]),
+  decisionReason: Type.Union([Type.String(), Type.Null()]),
+  /** The member's balance after it posted; null until it has. */
+  balanceAfter: Type.Union([Points, Type.Null()]),
+  createdAt: DateTime,
+  decidedAt: Type.Union([DateTime, Type.Null()])
+})
+export type PointsAdjustment = Static<typeof PointsAdjustmentSchema>
+
 const Money = Type.Integer({ minimum: 1, maximum: 100_000_000, description: 'fen' })
 const PointsAmount = Type.Integer({ minimum: 1, maximum: 10_000_000 })
 
@@ -119,21 +139,59 @@ export const pointsRoutes = defineRoutes({
     errors: ['NOT_A_MEMBER']
   },
   'POST /api/admin/points/adjustments': {
-    summary: "An operator's correction of a member's points, with a reason (audited)",
+    summary: "An operator's correction of a member's points, with a reason; above the approval threshold it waits for a second operator",
     tags: ['admin'],
     auth: 'operator',
+    permission: 'points:adjust',
     idempotent: true,
     body: Type.Object(
       {
-        memberNo: Type.String({ pattern: '^[0-9]{1,12}$' }),
+        memberNo: MemberNo,
         points: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, not: { const: 0 } }),
-        reason: Type.String({ minLength: 2, maxLength: 200 }),
-        operator: Type.String({ minLength: 1, maxLength: 32 })
+        reason: Type.String({ minLength: 2, maxLength: 200 })
       },
       strictObject
     ),
-    response: Type.Object({ entryId: Type.String(), balance: Points }),
-    errors: ['MEMBER_NOT_FOUND', 'INSUFFICIENT_POINTS']
+    response: PointsAdjustmentSchema,
+    errors: ['MEMBER_NOT_FOUND', 'INSUFFICIENT_POINTS', 'ADJUSTMENT_OVER_ROLE_LIMIT']
+  },
+  'GET /api/admin/points/adjustments': {
+    summary: 'Points adjustments, newest first: those waiting for approval, or all of them',
+    tags: ['admin'],
+    auth: 'operator',
+    permission: 'members:read',
+    query: Type.Object(
+      {
+        status: Type.Optional(AdjustmentStatus),
+        memberNo: Type.Optional(MemberNo),
+        cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$' })),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 }))
+      },
+      strictObject
+    ),
+    response: Type.Object({ items: Type.Array(PointsAdjustmentSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }),
+    errors: []
+  },
+  'POST /api/admin/points/adjustments/:id/approve': {
+    summary: 'A second operator approves a large adjustment: it posts, once',
+    tags: ['admin'],
+    auth: 'operator',
+    permission: 'points:approve',
+    idempotent: true,
+    params: Type.Object({ id: AdjustmentId }, strictObject),
+    response: PointsAdjustmentSchema,
+    errors: ['ADJUSTMENT_NOT_FOUND', 'ADJUSTMENT_NOT_PENDING', 'ADJUSTMENT_SELF_APPROVAL', 'INSUFFICIENT_POINTS']
+  },
+  'POST /api/admin/points/adjustments/:id/reject': {
+    summary: 'A second operator rejects a large adjustment, with a reason: nothing posts',
+    tags: ['admin'],
+    auth: 'operator',
+    permission: 'points:approve',
+    idempotent: true,
+    params: Type.Object({ id: AdjustmentId }, strictObject),
+    body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 200 }) }, strictObject),
+    response: PointsAdjustmentSchema,
+    errors: ['ADJUSTMENT_NOT_FOUND', 'ADJUSTMENT_NOT_PENDING', 'ADJUSTMENT_SELF_APPROVAL']
   }
 })
 

@@ -125,6 +125,7 @@ export const referralRoutes = defineRoutes({
     summary: 'Shares, visits and joins per inviter and channel (分享回流) in a time range',
     tags: ['admin'],
     auth: 'operator',
+    permission: 'campaigns:read',
     query: Type.Object({ from: DateTime, to: DateTime }, strictObject),
     response: Type.Object({
       items: Type.Array(Type.Object({ memberNo: Type.String(), channel: Channel, shares: Type.Integer(), visits: Type.Integer(), joins: Type.Integer() }))
@@ -135,9 +136,9 @@ export const referralRoutes = defineRoutes({
     summary: "Release an invite reward held for risk review (the invitee's member number)",
     tags: ['admin'],
     auth: 'operator',
+    permission: 'campaigns:write',
     idempotent: true,
     params: Type.Object({ memberNo: Type.String({ pattern: '^[0-9]{1,12}$' }) }, strictObject),
-    body: Type.Object({ operator: Type.String({ minLength: 1, maxLength: 32 }) }, strictObject),
     response: InviteRecordSchema,
     errors: ['INVITE_NOT_FOUND']
   }

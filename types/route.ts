@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import type { ApiErrorCode } from './errors'
+import type { Permission } from './permissions'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 export type RouteKey = `${HttpMethod} /${string}`
@@ -11,8 +12,18 @@ export type RouteKey = `${HttpMethod} /${string}`
 export interface RouteSpec {
   summary: string
   tags: readonly string[]
-  /** member: a session token from /auth/login; cashier: the till's key; operator: the operations key; none: public. */
+  /**
+   * member: a session token from /auth/login; cashier: a till's own key (x-cashier-key), bound to one
+   * store; operator: a console session cookie (writes also need its CSRF token) or the service key
+   * for scripts; none: public.
+   */
   auth: 'member' | 'cashier' | 'operator' | 'none'
+  /** Operator routes only, and required there: what the caller's role must include (types/permissions.ts). */
+  permission?: Permission
+  /** A POST that changes nothing (a preview, a check): operator and till writes are audited, reads are not. */
+  readOnly?: true
+  /** Answers this media type instead of JSON (the response schema is then a string). */
+  produces?: 'text/csv'
   /** Mutating routes take an Idempotency-Key header: a retry answers with the first response. */
   idempotent?: boolean
   /** At most `max` calls per caller in `perSeconds` (per server process); more answer RATE_LIMITED. */

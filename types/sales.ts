@@ -46,7 +46,9 @@ export const salesRoutes = defineRoutes({
       'INSUFFICIENT_POINTS',
       'POINTS_BELOW_MINIMUM',
       'POINTS_OVER_LIMIT',
-      'SALE_ALREADY_RECORDED'
+      'SALE_ALREADY_RECORDED',
+      'MEMBER_CODE_USED',
+      'TILL_STORE_MISMATCH'
     ]
   },
   'POST /api/cashier/sales/:storeCode/:receiptNo/refund': {
@@ -56,6 +58,6 @@ export const salesRoutes = defineRoutes({
     idempotent: true,
     params: Type.Object({ storeCode: StoreCode, receiptNo: ReceiptNo }, strictObject),
     response: StoreSaleSchema,
-    errors: ['SALE_NOT_FOUND', 'SALE_ALREADY_REFUNDED']
+    errors: ['SALE_NOT_FOUND', 'SALE_ALREADY_REFUNDED', 'TILL_STORE_MISMATCH']
   }
 })

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { DateTime, Growth, Points, strictObject } from './common'
+import { DateTime, Growth, MemberNo, Points, strictObject } from './common'
 import { TierSchema } from './members'
 import { defineRoutes } from './route'
 
@@ -52,7 +52,6 @@ export const MemberTierSchema = Type.Object({
 })
 export type MemberTier = Static<typeof MemberTierSchema>
 
-const MemberNo = Type.String({ pattern: '^[0-9]{1,12}$' })
 
 export const tierRoutes = defineRoutes({
   'GET /api/tiers': {
@@ -100,22 +99,24 @@ export const tierRoutes = defineRoutes({
     summary: "An operator sets a member's tier by hand, with a reason (audited)",
     tags: ['admin'],
     auth: 'operator',
+    permission: 'members:write',
     idempotent: true,
     params: Type.Object({ memberNo: MemberNo }, strictObject),
     body: Type.Object(
-      { tierCode: Type.String({ minLength: 1, maxLength: 20 }), reason: Type.String({ minLength: 2, maxLength: 200 }), operator: Type.String({ minLength: 1, maxLength: 32 }) },
+      { tierCode: Type.String({ minLength: 1, maxLength: 20 }), reason: Type.String({ minLength: 2, maxLength: 200 }) },
       strictObject
     ),
     response: MemberTierSchema,
-    errors: ['MEMBER_NOT_FOUND', 'TIER_NOT_FOUND']
+    errors: ['MEMBER_NOT_FOUND', 'TIER_NOT_FOUND', 'TIER_UNCHANGED']
   },
   'POST /api/admin/members/:memberNo/birthday': {
     summary: "An operator corrects a member's birthday, with a reason",
     tags: ['admin'],
     auth: 'operator',
+    permission: 'members:write',
     idempotent: true,
     params: Type.Object({ memberNo: MemberNo }, strictObject),
-    body: Type.Object({ birthday: Birthday, reason: Type.String({ minLength: 2, maxLength: 200 }), operator: Type.String({ minLength: 1, maxLength: 32 }) }, strictObject),
+    body: Type.Object({ birthday: Birthday, reason: Type.String({ minLength: 2, maxLength: 200 }) }, strictObject),
     response: MemberTierSchema,
     errors: ['MEMBER_NOT_FOUND']
   }

@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import fastifyCookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import fastifyRateLimit from '@fastify/rate-limit'
 import fastifySwagger from '@fastify/swagger'
@@ -8,6 +10,7 @@ import addFormats from 'ajv-formats'
 import type { Config } from './config'
 import type { Database } from './db'
 import { AppError, errorBody } from './http/errors'
+import { refusingNul, withInt4Bounds, withStorableDateTimes } from './http/input-limits'
 import type { RouteDeps } from './http/routes'
 import { sessionTokens } from './modules/auth/session'
 import { registerAuthRoutes } from './modules/auth/routes'
@@ -23,6 +26,13 @@ import { registerCouponRoutes } from './modules/coupons/routes'
 import { registerDrawRoutes } from './modules/draw/routes'
 import { registerReferralRoutes } from './modules/referral/routes'
 import { registerTierRoutes } from './modules/tiers/routes'
+import { registerAuditRoutes } from './modules/audit/routes'
+import { registerMemberAdminRoutes } from './modules/members/admin-routes'
+import { registerOperatorRoutes } from './modules/operators/routes'
+import { registerRulesRoutes } from './modules/rules/routes'
+import { registerStoreAdminRoutes } from './modules/stores/admin-routes'
+import { registerTillRoutes } from './modules/tills/routes'
+import { actorScope } from './http/actor'
 
 export interface AppOptions {
   config: Config
@@ -51,7 +61,7 @@ declare module 'fastify' {
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-cashier-key"]', 'req.headers["x-operator-key"]'] },
+    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-cashier-key"]', 'req.headers["x-operator-key"]', 'req.headers["x-csrf-token"]'] },
     bodyLimit: 64 * 1024,
     // Behind WeChat Cloud Hosting or any load balancer.
     trustProxy: true,
@@ -72,10 +82,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     clock: options.clock ?? (() => new Date()),
     sessions: sessionTokens(config.sessionSecret, config.sessionTtlSeconds),
     cashierKey: config.cashierKey,
-    operatorKey: config.operatorKey
+    operatorKey: config.operatorKey,
+    operatorSessions: config.operatorSessions
   }
   app.decorate('services', services)
   app.decorateRequest('session', null)
+  app.decorateRequest('actor', null)
+  await app.register(fastifyCookie)
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -84,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         securitySchemes: {
           session: { type: 'http', scheme: 'bearer' },
           cashierKey: { type: 'apiKey', in: 'header', name: 'x-cashier-key' },
+          operatorSession: { type: 'apiKey', in: 'cookie', name: 'lm_admin_session' },
           operatorKey: { type: 'apiKey', in: 'header', name: 'x-operator-key' }
         }
       }
@@ -94,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyRateLimit, {
     global: false,
     hook: 'preHandler',
-    keyGenerator: (request) => (request.session ? `user:${request.session.userId}` : request.ip),
+    keyGenerator: (request) => (request.actor ? actorScope(request.actor) : request.session ? `user:${request.session.userId}` : request.ip),
     errorResponseBuilder: () => new AppError('RATE_LIMITED')
   })
 
@@ -109,6 +123,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerTierRoutes(app)
   registerDrawRoutes(app)
   registerReferralRoutes(app)
+  registerOperatorRoutes(app)
+  registerAuditRoutes(app)
+  registerMemberAdminRoutes(app)
+  registerRulesRoutes(app)
+  registerStoreAdminRoutes(app)
+  registerTillRoutes(app)
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1')
@@ -119,7 +139,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (existsSync(config.h5Dir)) {
     await app.register(fastifyStatic, { root: config.h5Dir, wildcard: false })
   }
+  if (existsSync(config.adminDir)) await serveConsole(app, config.adminDir)
   return app
+}
+
+/** The console's build at /admin/; its client-side routes (/admin/members/…) all answer index.html. */
+async function serveConsole(app: FastifyInstance, root: string) {
+  await app.register(fastifyStatic, { root, prefix: '/admin/', decorateReply: false, wildcard: false, index: ['index.html'] })
+  app.get('/admin', { schema: { hide: true } }, (_request, reply) => reply.redirect('/admin/'))
+  const indexHtml = readFileSync(path.join(root, 'index.html'), 'utf8')
+  app.get('/admin/*', { schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml))
 }
 
 /**
@@ -140,12 +169,16 @@ function acceptEmptyJsonBodies(app: FastifyInstance) {
 
 /**
  * Bodies are validated strictly (a number where a string belongs is an error); path and query
- * parts arrive as text, so they are coerced to the declared types.
+ * parts arrive as text, so they are coerced to the declared types. Every schema also gets the
+ * limits of what PostgreSQL can store (http/input-limits.ts): int4 bounds, storable date-times,
+ * no NUL in strings; input beyond them is a 400, not a failed query.
  */
 function installValidation(app: FastifyInstance) {
-  const strict = addFormats(new Ajv({ coerceTypes: false, allErrors: false, useDefaults: true, removeAdditional: false }))
-  const coercing = addFormats(new Ajv({ coerceTypes: true, allErrors: false, useDefaults: true, removeAdditional: false }))
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema))
+  const strict = withStorableDateTimes(addFormats(new Ajv({ coerceTypes: false, allErrors: false, useDefaults: true, removeAdditional: false })))
+  const coercing = withStorableDateTimes(addFormats(new Ajv({ coerceTypes: true, allErrors: false, useDefaults: true, removeAdditional: false })))
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    refusingNul((httpPart === 'body' ? strict : coercing).compile(withInt4Bounds(schema)), httpPart)
+  )
 }
 
 function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {

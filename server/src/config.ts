@@ -12,8 +12,13 @@ export interface Config {
   sessionSecret: string
   sessionTtlSeconds: number
   memberCodeSecret: string
-  cashierKey: string
-  operatorKey: string
+  /** The development till key, valid for every store; production refuses it (each till has its own key). */
+  cashierKey: string | null
+  /** The service key for scripts (x-operator-key); optional in production. */
+  operatorKey: string | null
+  /** The first console account's password when there is none; required in production for the first start. */
+  adminBootstrapPassword: string | null
+  operatorSessions: { idleMinutes: number; maxHours: number }
   /** WeChat subscribe-message template for points expiry reminders; reminders are not sent without it. */
   expiryReminderTemplateId: string | null
   /** WeChat subscribe-message template for the tier-up notice; not sent without it. */
@@ -25,6 +30,8 @@ export interface Config {
   wechatPay: WechatPayOptions | null
   /** The h5 build served at / when present. */
   h5Dir: string
+  /** The console's build served at /admin/ when present. */
+  adminDir: string
   logLevel: string
 }
 
@@ -53,8 +60,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: secret('SESSION_SECRET', DEV_SECRET),
     sessionTtlSeconds: Number(env.SESSION_TTL_SECONDS ?? 7 * 24 * 3600),
     memberCodeSecret: secret('MEMBER_CODE_SECRET', `${DEV_SECRET}-member-code`),
-    cashierKey: secret('CASHIER_KEY', 'dev-cashier-key'),
-    operatorKey: secret('OPERATOR_KEY', 'dev-operator-key'),
+    cashierKey: devOnly(env, production, 'CASHIER_KEY', 'dev-cashier-key'),
+    operatorKey: env.OPERATOR_KEY || (production ? null : 'dev-operator-key'),
+    adminBootstrapPassword: env.ADMIN_BOOTSTRAP_PASSWORD || null,
+    operatorSessions: {
+      idleMinutes: Number(env.ADMIN_SESSION_IDLE_MINUTES ?? 30),
+      maxHours: Number(env.ADMIN_SESSION_MAX_HOURS ?? 12)
+    },
     expiryReminderTemplateId: env.WX_EXPIRY_REMINDER_TEMPLATE_ID || null,
     tierUpgradeTemplateId: env.WX_TIER_UPGRADE_TEMPLATE_ID || null,
     jobIntervalSeconds: Number(env.JOB_INTERVAL_SECONDS ?? 60),
@@ -62,8 +74,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appId && wxSecret ? { appId, secret: wxSecret, apiBase: env.WX_API_BASE ?? 'https://api.weixin.qq.com' } : null,
     wechatPay: wechatPayOptions(env, appId),
     h5Dir: path.resolve(root, env.H5_DIR ?? 'dist-h5'),
+    adminDir: path.resolve(root, env.ADMIN_DIR ?? 'admin/dist'),
     logLevel: env.LOG_LEVEL ?? 'info'
   }
+}
+
+/** A credential that exists only for development: production refuses to start with it set. */
+function devOnly(env: NodeJS.ProcessEnv, production: boolean, name: string, devDefault: string): string | null {
+  if (!production) return env[name] || devDefault
+  if (env[name]) throw new Error(`${name} is a development credential and is refused in production: give each till its own key in the console`)
+  return null
 }
 
 const WECHAT_PAY_ENV = [

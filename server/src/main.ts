@@ -5,6 +5,7 @@ import { connectDatabase } from './db'
 import { migrate } from './db/migrate'
 import { seedDemoData } from './seed/demo'
 import { startJobs } from './jobs'
+import { ensureFirstAccount } from './modules/operators/service'
 import { createWechatAdapter } from './wechat'
 
 async function main() {
@@ -13,6 +14,7 @@ async function main() {
   const applied = await migrate(db)
   // Each demo step adds only what is missing, so a development database gains new features' demo data.
   if (!config.production) await seedDemoData(db)
+  const firstAccount = await ensureFirstAccount(db, { bootstrapPassword: config.adminBootstrapPassword, production: config.production, now: new Date() })
 
   const wechat = createWechatAdapter(config)
   const app = await buildApp({ config, db, wechat })
@@ -29,6 +31,10 @@ async function main() {
     existsSync(config.h5Dir)
       ? `  h5 app:    ${base}/\n  join demo: ${base}/#/pages/join/index?scene=${encodeURIComponent('s=SH001&g=E07')}`
       : '  h5 app:    not built (npm run build:h5)',
+    existsSync(config.adminDir) ? `  console:   ${base}/admin/` : '  console:   not built (npm run build:admin)',
+    ...(firstAccount
+      ? [`  first console login (shown once; change it after signing in): ${firstAccount.username} / ${config.adminBootstrapPassword ? '(ADMIN_BOOTSTRAP_PASSWORD)' : firstAccount.password}`]
+      : []),
     ''
   ]
   process.stdout.write(lines.join('\n') + '\n')

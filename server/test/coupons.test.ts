@@ -36,7 +36,7 @@ describe('coupons and checkout pricing', () => {
     return response.json().id
   }
   async function issue(templateId: number, memberNo: string): Promise<number> {
-    const response = await operatorCall(t, 'POST', '/api/admin/coupons', { templateId, memberNo, operator: 'ops' })
+    const response = await operatorCall(t, 'POST', '/api/admin/coupons', { templateId, memberNo })
     assert.equal(response.statusCode, 200, response.body)
     return response.json().id
   }
@@ -57,7 +57,7 @@ describe('coupons and checkout pricing', () => {
     const { memberNo } = await newMember(t)
     const templateId = await newTemplate({ kind: 'amount', amountOff: 500, threshold: 0 }, { perMemberLimit: 2 })
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => operatorCall(t, 'POST', '/api/admin/coupons', { templateId, memberNo, operator: 'ops' }))
+      Array.from({ length: 10 }, () => operatorCall(t, 'POST', '/api/admin/coupons', { templateId, memberNo }))
     )
     assert.equal(results.filter((r) => r.statusCode === 200).length, 2)
     for (const refused of results.filter((r) => r.statusCode !== 200)) assertApiError(refused, 'COUPON_LIMIT_REACHED')
@@ -66,7 +66,7 @@ describe('coupons and checkout pricing', () => {
       { kind: 'amount', amountOff: 500, threshold: 0 },
       { validity: { from: '2020-01-01T00:00:00+08:00', until: '2020-02-01T00:00:00+08:00' } }
     )
-    assertApiError(await operatorCall(t, 'POST', '/api/admin/coupons', { templateId: past, memberNo, operator: 'ops' }), 'COUPON_TEMPLATE_NOT_FOUND')
+    assertApiError(await operatorCall(t, 'POST', '/api/admin/coupons', { templateId: past, memberNo }), 'COUPON_TEMPLATE_NOT_FOUND')
     assertApiError(
       await operatorCall(t, 'POST', '/api/admin/coupon-templates', {
         name: '倒过来的',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomInt, randomUUID } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import assert from 'node:assert/strict'
@@ -161,7 +161,16 @@ const WRITABLE_TABLES: Record<string, string> = {
   stores: 'id',
   staff: 'id',
   tiers: 'code',
-  loyalty_rules: 'singleton'
+  loyalty_rules: 'singleton',
+  operators: 'id',
+  operator_stores: 'operator_id, store_id',
+  operator_sessions: 'token_hash',
+  operator_rules: 'singleton',
+  tills: 'id',
+  audit_log: 'id',
+  point_adjustments: 'id',
+  member_tags: 'member_id, tag',
+  member_code_spends: 'member_id, code_window'
 }
 
 /** Row count and a digest of every row of each writable table. */
@@ -254,13 +263,13 @@ export function memberCall(t: TestApp, token: string, method: 'GET' | 'POST', ur
 }
 
 /** An operator's call (the dev operator key) with a fresh Idempotency-Key. */
-export function operatorCall(t: TestApp, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) {
-  const headers = { 'x-operator-key': 'dev-operator-key', ...(method === 'POST' && { 'idempotency-key': newKey() }) }
+export function operatorCall(t: TestApp, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) {
+  const headers = { 'x-operator-key': 'dev-operator-key', ...(method !== 'GET' && { 'idempotency-key': newKey() }) }
   return t.app.inject({ method, url, headers, ...(payload && { payload }) })
 }
 
 export async function givePoints(t: TestApp, memberNo: string, points: number) {
-  const response = await operatorCall(t, 'POST', '/api/admin/points/adjustments', { memberNo, points, reason: '测试充值', operator: 'test' })
+  const response = await operatorCall(t, 'POST', '/api/admin/points/adjustments', { memberNo, points, reason: '测试充值' })
   assert.equal(response.statusCode, 200, response.body)
 }
 
@@ -276,3 +285,38 @@ export const stockOf = async (t: TestApp, skuId: number) =>
   (await t.db.query<{ stock: number }>('SELECT stock FROM skus WHERE id = $1', [skuId])).rows[0].stock
 
 export const shippingAddress = { name: '王小慧', phone: '13800138000', region: '上海市 静安区', detail: '南京西路 1266 号' }
+
+export interface ConsoleSession {
+  cookie: string
+  csrfToken: string
+  operatorId: string
+}
+
+/** A client address of its own, so the login route's per-IP limit counts only what a test means it to. */
+export const someAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`
+
+/** Signs in to the console; the cookie and CSRF token for later calls. */
+export async function consoleLogin(t: TestApp, username: string, password: string): Promise<ConsoleSession> {
+  const response = await t.app.inject({ method: 'POST', url: '/api/admin/auth/login', remoteAddress: someAddress(), payload: { username, password } })
+  assert.equal(response.statusCode, 200, `console login failed: ${response.body}`)
+  const cookie = response.cookies.find((c) => c.name === 'lm_admin_session')
+  assert.ok(cookie, 'a session cookie is set')
+  const body = response.json() as { csrfToken: string; operator: { id: string } }
+  return { cookie: `lm_admin_session=${cookie.value}`, csrfToken: body.csrfToken, operatorId: body.operator.id }
+}
+
+/** A console account of this role (created with the service key) and its signed-in session. */
+export async function consoleAccount(t: TestApp, role: string, storeCodes: string[] = []): Promise<ConsoleSession & { username: string; password: string }> {
+  const username = `op_${randomUUID().replace(/-/g, '').slice(0, 12)}`
+  const password = `pw-${randomUUID()}`
+  const created = await operatorCall(t, 'POST', '/api/admin/accounts', { username, displayName: role, role, storeCodes, password })
+  assert.equal(created.statusCode, 200, created.body)
+  return { ...(await consoleLogin(t, username, password)), username, password }
+}
+
+/** A call as a signed-in console operator: cookie, CSRF token and (for writes) an Idempotency-Key. */
+export function consoleCall(t: TestApp, session: ConsoleSession, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) {
+  const headers: Record<string, string> = { cookie: session.cookie }
+  if (method !== 'GET') Object.assign(headers, { 'x-csrf-token': session.csrfToken, 'idempotency-key': newKey() })
+  return t.app.inject({ method, url, headers, ...(payload && { payload }) })
+}

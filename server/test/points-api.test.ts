@@ -28,7 +28,7 @@ describe('points routes', () => {
     })
   const memberCode = async (token: string) => (await get('/api/members/me/code', token)).json().code as string
   const give = async (memberNo: string, points: number) => {
-    const response = await operator({ memberNo, points, reason: '测试充值', operator: 'test' })
+    const response = await operator({ memberNo, points, reason: '测试充值' })
     assert.equal(response.statusCode, 200, response.body)
     return response.json()
   }
@@ -119,12 +119,14 @@ describe('points routes', () => {
   test('an operator adjustment records who and why; it cannot overdraw', async () => {
     const { memberId, memberNo } = await newMember(t)
     const response = await give(memberNo, 250)
-    assert.equal(response.balance, 350)
-    const { rows } = await t.db.query<{ actor: string; reason: string }>('SELECT actor, reason FROM point_entries WHERE id = $1', [Number(response.entryId)])
-    assert.deepEqual(rows[0], { actor: 'test', reason: '测试充值' })
+    assert.equal(response.status, 'posted')
+    assert.equal(response.balanceAfter, 350)
+    const { rows } = await t.db.query<{ actor: string; reason: string }>(`SELECT actor, reason FROM point_entries WHERE member_id = $1 AND kind = 'adjust'`, [memberId])
+    // The actor is the caller's credential (here the service key), never a field of the body.
+    assert.deepEqual(rows, [{ actor: 'service', reason: '测试充值' }])
     const before = await snapshot(t.db)
-    assertApiError(await operator({ memberNo, points: -351, reason: '扣减', operator: 'test' }), 'INSUFFICIENT_POINTS')
-    assertApiError(await operator({ memberNo: '99999999', points: 5, reason: '补偿', operator: 'test' }), 'MEMBER_NOT_FOUND')
+    assertApiError(await operator({ memberNo, points: -351, reason: '扣减' }), 'INSUFFICIENT_POINTS')
+    assertApiError(await operator({ memberNo: '99999999', points: 5, reason: '补偿' }), 'MEMBER_NOT_FOUND')
     assert.deepEqual(await snapshot(t.db), before)
     await assertLedgerConsistent(t.db, memberId)
   })
@@ -148,7 +150,7 @@ describe('points routes', () => {
     const summary = (await get('/api/points/summary', token)).json()
     assert.deepEqual([summary.balance, summary.pending.points], [100, 0], 'the pending points were voided')
 
-    const promoted = await operatorCall(t, 'POST', `/api/admin/members/${memberNo}/tier`, { tierCode: 'silver', reason: '测试', operator: 'test' })
+    const promoted = await operatorCall(t, 'POST', `/api/admin/members/${memberNo}/tier`, { tierCode: 'silver', reason: '测试' })
     assert.equal(promoted.statusCode, 200, promoted.body)
     const silver = await sale({ storeCode: 'SH002', receiptNo: `S-${memberId}`, memberCode: await memberCode(token), goodsAmount: 10_050 })
     assert.equal(silver.json().pointsEarned, 120, '¥100.50 × 1.2 = 120.6 → 120')
@@ -183,25 +185,25 @@ describe('points routes', () => {
       ['entries bad cursor', () => get('/api/points/entries?cursor=-1', token), 'VALIDATION_FAILED'],
       ['entries limit too big', () => get('/api/points/entries?limit=500', token), 'VALIDATION_FAILED'],
       ['summary without a session', () => t.app.inject({ method: 'GET', url: '/api/points/summary' }), 'UNAUTHENTICATED'],
-      ['adjust zero', () => operator({ memberNo, points: 0, reason: '测试', operator: 'x' }), 'VALIDATION_FAILED'],
-      ['adjust fractional', () => operator({ memberNo, points: 1.5, reason: '测试', operator: 'x' }), 'VALIDATION_FAILED'],
-      ['adjust string', () => operator({ memberNo, points: '100', reason: '测试', operator: 'x' }), 'VALIDATION_FAILED'],
-      ['adjust huge', () => operator({ memberNo, points: 10_000_000_000, reason: '测试', operator: 'x' }), 'VALIDATION_FAILED'],
-      ['adjust without reason', () => operator({ memberNo, points: 5, operator: 'x' }), 'VALIDATION_FAILED'],
-      ['adjust with a member id instead', () => operator({ memberId: 1, points: 5, reason: '测试', operator: 'x' }), 'VALIDATION_FAILED'],
+      ['adjust zero', () => operator({ memberNo, points: 0, reason: '测试' }), 'VALIDATION_FAILED'],
+      ['adjust fractional', () => operator({ memberNo, points: 1.5, reason: '测试' }), 'VALIDATION_FAILED'],
+      ['adjust string', () => operator({ memberNo, points: '100', reason: '测试' }), 'VALIDATION_FAILED'],
+      ['adjust huge', () => operator({ memberNo, points: 10_000_000_000, reason: '测试' }), 'VALIDATION_FAILED'],
+      ['adjust without reason', () => operator({ memberNo, points: 5 }), 'VALIDATION_FAILED'],
+      ['adjust with a member id instead', () => operator({ memberId: 1, points: 5, reason: '测试' }), 'VALIDATION_FAILED'],
       [
-        'adjust without operator key',
-        () => t.app.inject({ method: 'POST', url: '/api/admin/points/adjustments', headers: { 'idempotency-key': newKey() }, payload: { memberNo, points: 5, reason: '测试', operator: 'x' } }),
-        'OPERATOR_KEY_INVALID'
+        'adjust without a console session or service key',
+        () => t.app.inject({ method: 'POST', url: '/api/admin/points/adjustments', headers: { 'idempotency-key': newKey() }, payload: { memberNo, points: 5, reason: '测试' } }),
+        'OPERATOR_UNAUTHENTICATED'
       ],
       [
         'adjust with a member session',
-        () => t.app.inject({ method: 'POST', url: '/api/admin/points/adjustments', headers: { ...bearer(token), 'idempotency-key': newKey() }, payload: { memberNo, points: 5, reason: '测试', operator: 'x' } }),
-        'OPERATOR_KEY_INVALID'
+        () => t.app.inject({ method: 'POST', url: '/api/admin/points/adjustments', headers: { ...bearer(token), 'idempotency-key': newKey() }, payload: { memberNo, points: 5, reason: '测试' } }),
+        'OPERATOR_UNAUTHENTICATED'
       ],
       [
         'adjust without Idempotency-Key',
-        () => t.app.inject({ method: 'POST', url: '/api/admin/points/adjustments', headers: { 'x-operator-key': 'dev-operator-key' }, payload: { memberNo, points: 5, reason: '测试', operator: 'x' } }),
+        () => t.app.inject({ method: 'POST', url: '/api/admin/points/adjustments', headers: { 'x-operator-key': 'dev-operator-key' }, payload: { memberNo, points: 5, reason: '测试' } }),
         'IDEMPOTENCY_KEY_REQUIRED'
       ],
       ['sale negative points', () => sale({ storeCode: 'SH001', receiptNo: 'BAD-1', memberCode: code, goodsAmount: 1000, pointsToUse: -100 }), 'VALIDATION_FAILED'],

@@ -45,7 +45,7 @@ describe('tiers', () => {
   const changesOf = (memberId: number) =>
     t.db.query<{ from: string; to: string; kind: string }>('SELECT from_tier AS "from", to_tier AS "to", kind FROM tier_changes WHERE member_id = $1 ORDER BY id', [memberId])
   const setTier = (memberNo: string, tierCode: string) =>
-    operatorCall(t, 'POST', `/api/admin/members/${memberNo}/tier`, { tierCode, reason: '测试调整', operator: 'ops' })
+    operatorCall(t, 'POST', `/api/admin/members/${memberNo}/tier`, { tierCode, reason: '测试调整' })
 
   test('999 growth is 普通会员, 1,000 is 银卡 at once; the next order earns ×1.2 points', async () => {
     const { token, memberId } = await newMember(t)
@@ -119,7 +119,7 @@ describe('tiers', () => {
     const set = await memberCall(t, token, 'POST', '/api/members/me/birthday', { birthday: '1990-05-20' })
     assert.equal(set.json().birthday, '1990-05-20')
     assertApiError(await memberCall(t, token, 'POST', '/api/members/me/birthday', { birthday: '1991-05-20' }), 'BIRTHDAY_ALREADY_SET')
-    const corrected = await operatorCall(t, 'POST', `/api/admin/members/${memberNo}/birthday`, { birthday: '1991-05-20', reason: '会员来电更正', operator: 'ops' })
+    const corrected = await operatorCall(t, 'POST', `/api/admin/members/${memberNo}/birthday`, { birthday: '1991-05-20', reason: '会员来电更正' })
     assert.equal(corrected.json().birthday, '1991-05-20')
     assert.equal(await count(t.db, "SELECT count(*) AS n FROM member_audit WHERE member_id = $1 AND old_value = '1990-05-20'", [memberId]), 1)
     assertApiError(await setTier(memberNo, 'platinum'), 'TIER_NOT_FOUND')

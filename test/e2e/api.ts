@@ -38,5 +38,5 @@ export async function currentMember(session: BrowserSession, page: Page = sessio
 /** The operations team grants the browser's member points. */
 export async function grantPoints(session: BrowserSession, points: number) {
   const { memberNo } = await currentMember(session)
-  await callApi(session, 'operator', 'POST', '/api/admin/points/adjustments', { memberNo, points, reason: '活动赠送', operator: 'e2e' })
+  await callApi(session, 'operator', 'POST', '/api/admin/points/adjustments', { memberNo, points, reason: '活动赠送' })
 }

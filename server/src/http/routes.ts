@@ -1,10 +1,15 @@
 import { timingSafeEqual } from 'node:crypto'
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
+import { can } from '../../../types/permissions'
 import { ErrorBodySchema, IDEMPOTENCY_KEY_PATTERN } from '../../../types/route'
 import type { Contract, RouteInput, RouteOutput, RouteSpec } from '../../../types/route'
 import type { Queryable } from '../db'
 import type { Session, SessionTokens } from '../modules/auth/session'
+import { writeAudit, type AuditRecord, type RequestOrigin } from '../modules/audit/repository'
+import { resumeSession, SESSION_COOKIE, type SessionPolicy } from '../modules/operators/sessions'
+import { findTillByKey, touchTill } from '../modules/tills/repository'
+import { actorScope, type Actor, type OperatorActor, type ServiceActor, type TillActor } from './actor'
 import { AppError } from './errors'
 import { runIdempotent } from './idempotency'
 
@@ -12,20 +17,32 @@ export interface RouteDeps {
   db: Queryable
   clock: () => Date
   sessions: SessionTokens
-  cashierKey: string
-  operatorKey: string
+  /** The development till key (any store); null in production, where every till has its own key. */
+  cashierKey: string | null
+  /** The service key for scripts; null when not configured. */
+  operatorKey: string | null
+  operatorSessions: SessionPolicy
 }
+
+type ActorOf<R extends RouteSpec> = R['auth'] extends 'operator' ? OperatorActor | ServiceActor : R['auth'] extends 'cashier' ? TillActor : null
 
 export interface HandlerContext<R extends RouteSpec> {
   input: RouteInput<R>
   session: R['auth'] extends 'member' ? Session : null
-  /** Inside the idempotency transaction for idempotent routes. */
+  /** Who calls an operator or till route (audit rows and store scoping come from here). */
+  actor: ActorOf<R>
+  /** Inside the idempotency transaction for idempotent routes, and inside one for every operator or till write. */
   db: Queryable
   now: Date
   log: FastifyBaseLogger
   headers: FastifyRequest['headers']
   /** The body as received, for routes that verify a signature over it. */
   rawBody: string | undefined
+  /** Fills in this write's audit row (target, before/after, reason); written in the same transaction. */
+  audit: (record: Partial<AuditRecord>) => void
+  origin: RequestOrigin
+  /** For the few routes that set cookies or headers (console sign-in, CSV downloads). */
+  reply: FastifyReply
 }
 
 export type Handlers<C extends Contract> = {
@@ -36,13 +53,23 @@ const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN, description: 'Unique per attempted operation; reuse it on retry' })
 }, { required: ['idempotency-key'] })
 
+const SECURITY = {
+  none: [],
+  member: [{ session: [] }],
+  cashier: [{ cashierKey: [] }],
+  operator: [{ operatorSession: [] }, { operatorKey: [] }]
+} as const
+
 /** Registers every route of a contract with its handler; the contract is the only place a shape is written. */
 export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: RouteDeps, contract: C, handlers: Handlers<C>) {
   for (const [routeKey, spec] of Object.entries(contract) as [keyof C & string, RouteSpec][]) {
     const [method, url] = routeKey.split(' ')
     // Idempotency keys are kept per caller: a public route has no key space.
     if (spec.idempotent && spec.auth === 'none') throw new Error(`${routeKey}: idempotent routes need a caller`)
+    // Default deny: an operator route that names no permission does not start.
+    if ((spec.auth === 'operator') !== (spec.permission !== undefined)) throw new Error(`${routeKey}: operator routes, and only they, declare a permission`)
     const handler = handlers[routeKey] as (ctx: HandlerContext<RouteSpec>) => Promise<unknown>
+    const audited = method !== 'GET' && !spec.readOnly && (spec.auth === 'operator' || spec.auth === 'cashier')
     app.route({
       method,
       url,
@@ -53,28 +80,49 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
         ...(spec.query && { querystring: spec.query }),
         ...(spec.body && { body: spec.body }),
         ...(spec.idempotent && { headers: IdempotencyHeaders }),
-        ...(spec.auth === 'member' && { security: [{ session: [] }] }),
-        ...(spec.auth === 'cashier' && { security: [{ cashierKey: [] }] }),
-        ...(spec.auth === 'operator' && { security: [{ operatorKey: [] }] }),
-        response: { 200: spec.response, '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
+        security: [...SECURITY[spec.auth]],
+        // A CSV answer is sent as it is; a 200 schema would serialise it as a JSON string.
+        response: { ...(!spec.produces && { 200: spec.response }), '4xx': ErrorBodySchema, '5xx': ErrorBodySchema }
       },
       ...(spec.rateLimit && { config: { rateLimit: { max: spec.rateLimit.max, timeWindow: spec.rateLimit.perSeconds * 1000 } } }),
-      // Authentication before validation: an anonymous caller learns nothing about the body's shape.
+      // Authentication (and the permission and CSRF checks) before validation: a caller without
+      // the right learns nothing about the body's shape.
       onRequest: async (request) => {
-        request.session = authenticate(request, spec.auth, deps)
+        if (spec.auth === 'member') request.session = authenticateMember(request, deps)
+        if (spec.auth === 'cashier') request.actor = await authenticateTill(request, deps)
+        if (spec.auth === 'operator') request.actor = await authenticateOperator(request, spec, method, deps)
       },
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const now = deps.clock()
         const input = { params: request.params, query: request.query, body: request.body }
-        const run = (db: Queryable) =>
-          handler({ input: input as never, session: request.session as never, db, now, log: request.log, headers: request.headers, rawBody: request.rawBody })
-        if (!spec.idempotent) return run(deps.db)
-        const key = request.headers['idempotency-key'] as string
-        return runIdempotent(
-          deps.db,
-          { scope: request.session ? `user:${request.session.userId}` : spec.auth, key, route: routeKey, payload: input, now },
-          run
-        )
+        const origin: RequestOrigin = { ip: request.ip ?? null, userAgent: (request.headers['user-agent'] as string | undefined) ?? null, requestId: request.id }
+        let record: AuditRecord = defaultAuditRecord(routeKey, url, request.params as Record<string, string> | undefined)
+        const run = async (db: Queryable) => {
+          const result = await handler({
+            input: input as never,
+            session: request.session as never,
+            actor: request.actor as never,
+            db,
+            now,
+            log: request.log,
+            headers: request.headers,
+            rawBody: request.rawBody,
+            audit: (details) => {
+              record = { ...record, ...details }
+            },
+            origin,
+            reply
+          })
+          if (audited) await writeAudit(db, request.actor!, record, origin, now)
+          return result
+        }
+        if (spec.produces) reply.type(`${spec.produces}; charset=utf-8`)
+        if (spec.idempotent) {
+          const key = request.headers['idempotency-key'] as string
+          const scope = request.actor ? actorScope(request.actor) : request.session ? `user:${request.session.userId}` : spec.auth
+          return runIdempotent(deps.db, { scope, key, route: routeKey, payload: input, now }, run)
+        }
+        return audited ? deps.db.transaction(run) : run(deps.db)
       }
     })
   }
@@ -83,25 +131,51 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
 declare module 'fastify' {
   interface FastifyRequest {
     session: Session | null
+    actor: Actor | null
     rawBody?: string
   }
 }
 
-function authenticate(request: FastifyRequest, auth: RouteSpec['auth'], deps: RouteDeps): Session | null {
-  if (auth === 'none') return null
-  if (auth === 'cashier') {
-    if (!sameSecret(request.headers['x-cashier-key'], deps.cashierKey)) throw new AppError('CASHIER_KEY_INVALID')
-    return null
-  }
-  if (auth === 'operator') {
-    if (!sameSecret(request.headers['x-operator-key'], deps.operatorKey)) throw new AppError('OPERATOR_KEY_INVALID')
-    return null
-  }
+/** `POST /api/admin/members/:memberNo/tier` → target members / the member number, until the handler says more. */
+function defaultAuditRecord(action: string, url: string, params: Record<string, string> | undefined): AuditRecord {
+  const segment = url.split('/')[3] ?? 'unknown'
+  const firstParam = params ? Object.values(params)[0] : undefined
+  return { action, targetType: segment.replace(/-/g, '_'), targetId: firstParam ?? null }
+}
+
+function authenticateMember(request: FastifyRequest, deps: RouteDeps): Session {
   const header = request.headers.authorization
   if (!header) throw new AppError('UNAUTHENTICATED')
   const [scheme, token] = header.split(' ')
   if (scheme !== 'Bearer' || !token) throw new AppError('SESSION_INVALID')
   return deps.sessions.verify(token, deps.clock())
+}
+
+async function authenticateTill(request: FastifyRequest, deps: RouteDeps): Promise<TillActor> {
+  const key = request.headers['x-cashier-key']
+  if (typeof key !== 'string' || key.length === 0 || key.length > 128) throw new AppError('CASHIER_KEY_INVALID')
+  if (deps.cashierKey !== null && sameSecret(key, deps.cashierKey)) return { kind: 'till', id: null, name: 'dev-till', storeId: null }
+  const till = await findTillByKey(deps.db, key)
+  if (!till || till.revokedAt) throw new AppError('CASHIER_KEY_INVALID')
+  await touchTill(deps.db, till.id, deps.clock())
+  return { kind: 'till', id: till.id, name: till.name, storeId: till.storeId }
+}
+
+async function authenticateOperator(request: FastifyRequest, spec: RouteSpec, method: string, deps: RouteDeps): Promise<OperatorActor | ServiceActor> {
+  const serviceKey = request.headers['x-operator-key']
+  let actor: OperatorActor | ServiceActor
+  if (serviceKey !== undefined) {
+    if (deps.operatorKey === null || !sameSecret(serviceKey, deps.operatorKey)) throw new AppError('OPERATOR_KEY_INVALID')
+    actor = { kind: 'service', role: 'super_admin', storeIds: null }
+  } else {
+    const token = request.cookies?.[SESSION_COOKIE]
+    if (!token) throw new AppError('OPERATOR_UNAUTHENTICATED')
+    actor = await resumeSession(deps.db, token, deps.clock(), deps.operatorSessions)
+    // The cookie rides along on any request the browser makes; only our pages know the token.
+    if (method !== 'GET' && !sameSecret(request.headers['x-csrf-token'], actor.csrfToken)) throw new AppError('CSRF_INVALID')
+  }
+  if (!can(actor.role, spec.permission!)) throw new AppError('FORBIDDEN')
+  return actor
 }
 
 function sameSecret(given: string | string[] | undefined, expected: string): boolean {

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { couponRoutes } from '../../../../types/coupons'
 import { AppError } from '../../http/errors'
 import { registerRoutes } from '../../http/routes'
-import { findMemberByNo } from '../members/repository'
+import { findMemberForActor } from '../members/repository'
+import { actorName } from '../../http/actor'
 import { requireMember } from '../members/service'
 import { toMemberCoupon, insertTemplate, listTemplates } from './repository'
 import { issueCoupon, memberCoupons } from './service'
@@ -22,15 +23,15 @@ export function registerCouponRoutes(app: FastifyInstance) {
       }
       return insertTemplate(db, input.body, now)
     },
-    'POST /api/admin/coupons': async ({ db, input, now }) => {
-      const member = await findMemberByNo(db, input.body.memberNo)
-      if (!member) throw new AppError('MEMBER_NOT_FOUND', 'memberNo')
+    'POST /api/admin/coupons': async ({ db, actor, input, now, audit }) => {
+      const member = await findMemberForActor(db, actor, input.body.memberNo)
       const coupon = await issueCoupon(db, {
         templateId: input.body.templateId,
         memberId: member.id,
-        source: { type: 'operator', id: `${input.body.operator}:${randomUUID()}` },
+        source: { type: 'operator', id: `${actorName(actor)}:${randomUUID()}` },
         now
       })
+      audit({ targetType: 'members', targetId: member.memberNo, after: { couponId: coupon.id, templateId: input.body.templateId } })
       return toMemberCoupon(coupon, now)
     }
   })

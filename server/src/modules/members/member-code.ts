@@ -25,7 +25,7 @@ export function issueMemberCode(secret: string, memberNo: string, now: Date) {
 }
 
 export type MemberCodeCheck =
-  | { ok: true; memberNo: string; validUntil: Date }
+  | { ok: true; memberNo: string; window: number; validUntil: Date }
   | { ok: false; reason: 'invalid' | 'expired' }
 
 export function checkMemberCode(secret: string, code: string, now: Date): MemberCodeCheck {
@@ -38,5 +38,5 @@ export function checkMemberCode(secret: string, code: string, now: Date): Member
   if (window > windowOf(now)) return { ok: false, reason: 'invalid' }
   const validUntil = new Date(windowEnd(window).getTime() + MEMBER_CODE_GRACE_SECONDS * 1000)
   if (now >= validUntil) return { ok: false, reason: 'expired' }
-  return { ok: true, memberNo, validUntil }
+  return { ok: true, memberNo, window, validUntil }
 }

@@ -1,3 +1,5 @@
+import { seesStore, type Actor } from '../../http/actor'
+import { AppError } from '../../http/errors'
 import type { Queryable } from '../../db'
 
 export interface MemberRow {
@@ -6,6 +8,7 @@ export interface MemberRow {
   joinedAt: Date
   growth: number
   tierCode: string
+  storeId: number | null
   storeCode: string | null
   storeName: string | null
   balance: number
@@ -14,7 +17,7 @@ export interface MemberRow {
 
 const MEMBER_SELECT = `
   SELECT m.id, m.member_no AS "memberNo", m.joined_at AS "joinedAt", m.growth, m.tier_code AS "tierCode",
-         s.code AS "storeCode", s.name AS "storeName", a.balance, a.pending
+         m.joined_store_id AS "storeId", s.code AS "storeCode", s.name AS "storeName", a.balance, a.pending
   FROM members m
   JOIN point_accounts a ON a.member_id = m.id
   LEFT JOIN stores s ON s.id = m.joined_store_id`
@@ -40,4 +43,11 @@ export async function insertMemberOnce(
     [member.userId, member.storeId, member.staffId, member.joinedAt]
   )
   return rows[0]?.id ?? null
+}
+
+/** A member as an operator may see them: outside a 门店店长's stores a member does not exist. */
+export async function findMemberForActor(db: Queryable, actor: Actor, memberNo: string): Promise<MemberRow> {
+  const member = await findMemberByNo(db, memberNo)
+  if (!member || !seesStore(actor, member.storeId)) throw new AppError('MEMBER_NOT_FOUND', 'memberNo')
+  return member
 }

@@ -25,26 +25,32 @@ interface EntryRow {
   eventType: string
   eventId: string
   createdAt: Date
+  balanceAfter: number
+  actor: string | null
 }
 
+/** An entry with what only operators see: the running balance and who made an adjustment. */
+export type LedgerEntry = PointsEntry & { balanceAfter: number; actor: string | null }
+
 /** A page of the member's history, newest first; `before` is the cursor (an entry id). */
+
 export async function listEntries(
   db: Queryable,
   memberId: number,
   page: { category?: EntryCategory; before?: number; limit: number }
-): Promise<{ items: PointsEntry[]; nextCursor: string | null }> {
+): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
   const kinds = page.category ? KINDS_BY_CATEGORY[page.category] : SHOWN_KINDS
   const { rows } = await db.query<EntryRow>(
     `SELECT e.id, e.kind, e.amount + e.pending_change AS change, l.available_at AS "lotAvailableAt",
             l.unlocked_at IS NOT NULL AS "lotUnlocked", e.reason, e.event_type AS "eventType",
-            e.event_id AS "eventId", e.created_at AS "createdAt"
+            e.event_id AS "eventId", e.created_at AS "createdAt", e.balance_after AS "balanceAfter", e.actor
      FROM point_entries e LEFT JOIN point_lots l ON l.entry_id = e.id AND e.kind = 'earn'
      WHERE e.member_id = $1 AND e.kind = ANY($2::text[]) AND ($3::bigint IS NULL OR e.id < $3)
      ORDER BY e.id DESC LIMIT $4`,
     [memberId, kinds, page.before ?? null, page.limit + 1]
   )
   const items = rows.slice(0, page.limit).map(
-    (row): PointsEntry => ({
+    (row): LedgerEntry => ({
       id: String(row.id),
       category: CATEGORY_BY_KIND[row.kind],
       points: row.change,
@@ -52,7 +58,9 @@ export async function listEntries(
       availableAt: row.kind === 'earn' && row.lotAvailableAt ? row.lotAvailableAt.toISOString() : null,
       reason: row.reason,
       event: { type: row.eventType, id: row.eventId },
-      createdAt: row.createdAt.toISOString()
+      createdAt: row.createdAt.toISOString(),
+      balanceAfter: row.balanceAfter,
+      actor: row.actor
     })
   )
   return { items, nextCursor: rows.length > page.limit ? items[items.length - 1].id : null }

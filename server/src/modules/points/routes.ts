@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { pointsRoutes } from '../../../../types/points'
-import { AppError } from '../../http/errors'
+import { seesStore } from '../../http/actor'
 import { registerRoutes } from '../../http/routes'
-import { findMemberByNo } from '../members/repository'
+import { findMemberForActor } from '../members/repository'
 import { requireMember } from '../members/service'
-import { adjustPoints, settleAccount } from './ledger'
+import { decideAdjustment, listAdjustments, requestAdjustment } from './adjustments'
+import { settleAccount } from './ledger'
 import { addReminderCredit, expiringBefore, listEntries, pendingLots, reminderCredits } from './repository'
 import { loadRules, quoteRedemption } from './rules'
 
@@ -55,21 +55,36 @@ export function registerPointsRoutes(app: FastifyInstance) {
       return { reminderCredits: credits }
     },
 
-    'POST /api/admin/points/adjustments': async ({ db, input, now }) => {
-      const member = await findMemberByNo(db, input.body.memberNo)
-      if (!member) throw new AppError('MEMBER_NOT_FOUND', 'memberNo')
-      const rules = await loadRules(db)
-      const posted = await adjustPoints(db, {
-        memberId: member.id,
-        points: input.body.points,
-        // Retries are caught by the Idempotency-Key; each accepted adjustment is its own event.
-        event: { type: 'adjustment', id: randomUUID() },
+    'POST /api/admin/points/adjustments': async ({ db, actor, input, now, audit }) => {
+      const member = await findMemberForActor(db, actor, input.body.memberNo)
+      const adjustment = await requestAdjustment(db, { maker: actor, memberId: member.id, points: input.body.points, reason: input.body.reason, now })
+      audit({ targetType: 'members', targetId: member.memberNo, before: { balance: member.balance }, after: adjustment, reason: input.body.reason })
+      return adjustment
+    },
+
+    'GET /api/admin/points/adjustments': async ({ db, actor, input }) => {
+      const { status, memberNo, cursor, limit = 20 } = input.query
+      const member = memberNo === undefined ? null : await findMemberForActor(db, actor, memberNo)
+      return listAdjustments(db, { status, memberId: member?.id, before: cursor === undefined ? undefined : Number(cursor), limit, storeIds: actor.storeIds })
+    },
+
+    'POST /api/admin/points/adjustments/:id/approve': async ({ db, actor, input, now, audit }) => {
+      const { before, after } = await decideAdjustment(db, { checker: actor, id: Number(input.params.id), approve: true, now, visible: (storeId) => seesStore(actor, storeId) })
+      audit({ targetType: 'members', targetId: after.memberNo, before, after })
+      return after
+    },
+
+    'POST /api/admin/points/adjustments/:id/reject': async ({ db, actor, input, now, audit }) => {
+      const { before, after } = await decideAdjustment(db, {
+        checker: actor,
+        id: Number(input.params.id),
+        approve: false,
         reason: input.body.reason,
-        operator: input.body.operator,
         now,
-        expiryDays: rules.expiryDays
+        visible: (storeId) => seesStore(actor, storeId)
       })
-      return { entryId: String(posted.entryId), balance: posted.balance }
+      audit({ targetType: 'members', targetId: after.memberNo, before, after, reason: input.body.reason })
+      return after
     }
   })
 }

@@ -34,6 +34,9 @@ export function registerReferralRoutes(app: FastifyInstance) {
     'POST /api/referral/visits': async ({ db, session, input, now }) => recordVisit(db, { ...input.body, userId: session.userId, now }),
     'GET /api/referral/leaderboard': async ({ db, session, now }) => leaderboard(db, (await requireMember(db, session.userId)).id, now),
     'GET /api/admin/referral/report': async ({ db, input }) => ({ items: await referralReport(db, new Date(input.query.from), new Date(input.query.to)) }),
-    'POST /api/admin/referral/invites/:memberNo/release': async ({ db, input, now }) => releaseHeldReward(db, input.params.memberNo, now)
+    'POST /api/admin/referral/invites/:memberNo/release': async ({ db, input, now, audit }) => {
+      audit({ targetType: 'members' })
+      return releaseHeldReward(db, input.params.memberNo, now)
+    }
   })
 }

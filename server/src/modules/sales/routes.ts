@@ -6,9 +6,15 @@ import { recordSale, refundSale } from './service'
 export function registerSalesRoutes(app: FastifyInstance) {
   const { services } = app
   registerRoutes(app, services, salesRoutes, {
-    'POST /api/cashier/sales': async ({ db, input, now }) =>
-      recordSale(db, { ...input.body, now, memberCodeSecret: services.config.memberCodeSecret }),
-    'POST /api/cashier/sales/:storeCode/:receiptNo/refund': async ({ db, input, now }) =>
-      refundSale(db, { ...input.params, now })
+    'POST /api/cashier/sales': async ({ db, actor, input, now, audit }) => {
+      const sale = await recordSale(db, { ...input.body, till: actor, now, memberCodeSecret: services.config.memberCodeSecret })
+      audit({ targetType: 'sales', targetId: `${sale.storeCode}:${sale.receiptNo}`, after: sale })
+      return sale
+    },
+    'POST /api/cashier/sales/:storeCode/:receiptNo/refund': async ({ db, actor, input, now, audit }) => {
+      const sale = await refundSale(db, { ...input.params, till: actor, now })
+      audit({ targetType: 'sales', targetId: `${sale.storeCode}:${sale.receiptNo}`, after: sale })
+      return sale
+    }
   })
 }

@@ -8,7 +8,8 @@ import { loadRules, pointsForPayment, quoteRedemption } from '../points/rules'
 import { findOpenStore } from '../stores/repository'
 import { growthForPayment, pointsMultiplierOf } from '../tiers/repository'
 import { changeGrowth } from '../tiers/service'
-import { completeSale, insertSale, lockSale, markRefunded, type SaleRow } from './repository'
+import { claimMemberCodeSpend, completeSale, insertSale, lockSale, markRefunded, type SaleRow } from './repository'
+import { seesStore, type TillActor } from '../../http/actor'
 
 const saleEvents = (storeCode: string, receiptNo: string) => {
   const id = `${storeCode}:${receiptNo}`
@@ -37,6 +38,7 @@ function toSale(row: SaleRow, balance: number): StoreSale {
 }
 
 export interface SaleRequest {
+  till: TillActor
   storeCode: string
   receiptNo: string
   memberCode: string
@@ -59,14 +61,19 @@ export async function recordSale(db: Queryable, request: SaleRequest): Promise<S
     if (!member) throw new AppError('MEMBER_CODE_INVALID', 'memberCode')
     const store = await findOpenStore(tx, request.storeCode)
     if (!store) throw new AppError('STORE_NOT_FOUND', 'storeCode')
+    if (!seesStore(request.till, store.id)) throw new AppError('TILL_STORE_MISMATCH', 'storeCode')
     const saleId = await insertSale(tx, {
       storeId: store.id,
       receiptNo: request.receiptNo,
       memberId: member.id,
       goodsAmount: request.goodsAmount,
+      tillId: request.till.id,
       now: request.now
     })
     if (saleId === null) throw new AppError('SALE_ALREADY_RECORDED', 'receiptNo')
+    if (request.pointsToUse !== undefined && !(await claimMemberCodeSpend(tx, member.id, code.window, saleId))) {
+      throw new AppError('MEMBER_CODE_USED', 'memberCode')
+    }
 
     const rules = await loadRules(tx)
     const events = saleEvents(store.code, request.receiptNo)
@@ -108,6 +115,7 @@ export async function recordSale(db: Queryable, request: SaleRequest): Promise<S
     return toSale(
       {
         id: saleId,
+        storeId: store.id,
         storeCode: store.code,
         receiptNo: request.receiptNo,
         memberId: member.id,
@@ -122,10 +130,11 @@ export async function recordSale(db: Queryable, request: SaleRequest): Promise<S
 }
 
 /** A whole-receipt refund: the points used come back, the points earned are voided or reversed (a debt if spent). */
-export async function refundSale(db: Queryable, request: { storeCode: string; receiptNo: string; now: Date }): Promise<StoreSale> {
+export async function refundSale(db: Queryable, request: { till: TillActor; storeCode: string; receiptNo: string; now: Date }): Promise<StoreSale> {
   return db.transaction(async (tx) => {
     const sale = await lockSale(tx, request.storeCode, request.receiptNo)
     if (!sale) throw new AppError('SALE_NOT_FOUND')
+    if (!seesStore(request.till, sale.storeId)) throw new AppError('TILL_STORE_MISMATCH')
     if (sale.status === 'refunded') throw new AppError('SALE_ALREADY_REFUNDED')
     const events = saleEvents(sale.storeCode, sale.receiptNo)
     let balance: number | null = null

@@ -24,3 +24,9 @@ export async function findActiveStaff(db: Queryable, storeId: number, code: stri
   )
   return rows[0] ?? null
 }
+
+/** Open or closed: the console manages both. */
+export async function findStoreByCode(db: Queryable, code: string): Promise<(StoreRow & { open: boolean }) | null> {
+  const { rows } = await db.query<StoreRow & { open: boolean }>(`SELECT ${STORE_COLUMNS}, open FROM stores WHERE code = $1`, [code])
+  return rows[0] ?? null
+}

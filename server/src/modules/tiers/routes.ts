@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { tierRoutes } from '../../../../types/tiers'
-import { AppError } from '../../http/errors'
+import { actorName } from '../../http/actor'
 import { registerRoutes } from '../../http/routes'
-import { findMemberByNo } from '../members/repository'
+import { findMemberForActor } from '../members/repository'
 import { requireMember } from '../members/service'
 import { listTierDetails } from './repository'
 import { addTierNoticeCredit, correctBirthday, markCelebrated, memberTier, setOwnBirthday, setTierByOperator } from './service'
@@ -27,16 +27,17 @@ export function registerTierRoutes(app: FastifyInstance) {
       await setOwnBirthday(db, member.id, input.body.birthday, now)
       return memberTier(db, member.id, now)
     },
-    'POST /api/admin/members/:memberNo/tier': async ({ db, input, now }) => {
-      const member = await findMemberByNo(db, input.params.memberNo)
-      if (!member) throw new AppError('MEMBER_NOT_FOUND', 'memberNo')
-      await setTierByOperator(db, { memberId: member.id, ...input.body, now })
+    'POST /api/admin/members/:memberNo/tier': async ({ db, actor, input, now, audit }) => {
+      const member = await findMemberForActor(db, actor, input.params.memberNo)
+      await setTierByOperator(db, { memberId: member.id, ...input.body, operator: actorName(actor), now })
+      audit({ before: { tierCode: member.tierCode }, after: { tierCode: input.body.tierCode }, reason: input.body.reason })
       return memberTier(db, member.id, now)
     },
-    'POST /api/admin/members/:memberNo/birthday': async ({ db, input, now }) => {
-      const member = await findMemberByNo(db, input.params.memberNo)
-      if (!member) throw new AppError('MEMBER_NOT_FOUND', 'memberNo')
-      await correctBirthday(db, { memberId: member.id, ...input.body, now })
+    'POST /api/admin/members/:memberNo/birthday': async ({ db, actor, input, now, audit }) => {
+      const member = await findMemberForActor(db, actor, input.params.memberNo)
+      const before = (await memberTier(db, member.id, now)).birthday
+      await correctBirthday(db, { memberId: member.id, ...input.body, operator: actorName(actor), now })
+      audit({ before: { birthday: before }, after: { birthday: input.body.birthday }, reason: input.body.reason })
       return memberTier(db, member.id, now)
     }
   })

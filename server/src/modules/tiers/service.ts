@@ -171,6 +171,7 @@ export async function setTierByOperator(db: Queryable, change: { memberId: numbe
     const member = await findMemberTier(tx, change.memberId, true)
     const tiers = await listTierDetails(tx)
     if (!tiers.some((t) => t.code === change.tierCode)) throw new AppError('TIER_NOT_FOUND', 'tierCode')
+    if (member.tierCode === change.tierCode) throw new AppError('TIER_UNCHANGED', 'tierCode')
     await setTier(tx, change.memberId, change.tierCode, change.now)
     await logTierChange(tx, { memberId: change.memberId, from: member.tierCode, to: change.tierCode, kind: 'operator', reason: change.reason, operator: change.operator, now: change.now })
   })
