@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AppServices } from './app'
 import { purgeIdempotencyKeys } from './http/idempotency'
 import { closeExpiredOrders, completeUnconfirmedOrders, syncProcessingRefunds } from './modules/orders/service'
+import { purgeSessions } from './modules/operators/sessions'
 import { queueExpiryReminders, sendExpiryReminders, settleDueAccounts } from './modules/points/jobs'
 import { issueMonthlyTierCoupons, postBirthdayGifts, reviewDueTiers, sendTierNotices } from './modules/tiers/service'
 
@@ -19,6 +20,7 @@ export async function runJobsOnce(services: AppServices, log: FastifyBaseLogger)
   const tierCoupons = await issueMonthlyTierCoupons(services.db, now)
   const tierNotices = await sendTierNotices(services.db, services.wechat, services.config.tierUpgradeTemplateId, now)
   const purged = await purgeIdempotencyKeys(services.db, now)
+  await purgeSessions(services.db, now)
   const tierWork = tierReview.kept + tierReview.lowered + birthdayGifts + tierCoupons + tierNotices.sent + tierNotices.failed
   if (closedOrders || completedOrders || refundsSynced || settled || queued || reminders.sent || reminders.failed || tierWork || purged) {
     log.info({ closedOrders, completedOrders, refundsSynced, tierReview, birthdayGifts, tierCoupons, tierNotices, settled, queued, reminders, purged }, 'background jobs ran')

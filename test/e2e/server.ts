@@ -17,6 +17,9 @@ async function freePort(): Promise<number> {
   })
 }
 
+/** The first console account's password, for the console's browser tests. */
+export const ADMIN_PASSWORD = 'e2e-admin-password'
+
 export interface RunningServer {
   baseUrl: string
   stop(): Promise<void>
@@ -31,7 +34,7 @@ export async function startServer(): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'loyalty-mall-e2e-'))
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PGLITE_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PGLITE_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', ADMIN_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

@@ -71,5 +71,5 @@ export async function revokeAllSessions(db: Queryable, operatorId: number, now: 
 
 /** Sessions are kept a while after they end, for the audit trail's sake, then dropped. */
 export async function purgeSessions(db: Queryable, now: Date) {
-  await db.query(`DELETE FROM operator_sessions WHERE expires_at < $1 - interval '30 days'`, [now])
+  await db.query(`DELETE FROM operator_sessions WHERE expires_at < $1::timestamptz - interval '30 days'`, [now])
 }
