@@ -139,7 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (existsSync(config.h5Dir)) {
     await app.register(fastifyStatic, { root: config.h5Dir, wildcard: false })
   }
-  if (existsSync(config.adminDir)) await serveConsole(app, config.adminDir)
+  if (existsSync(path.join(config.adminDir, 'index.html'))) await serveConsole(app, config.adminDir)
   return app
 }
 

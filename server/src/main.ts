@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { buildApp } from './app'
 import { loadConfig } from './config'
 import { connectDatabase } from './db'
@@ -31,7 +32,7 @@ async function main() {
     existsSync(config.h5Dir)
       ? `  h5 app:    ${base}/\n  join demo: ${base}/#/pages/join/index?scene=${encodeURIComponent('s=SH001&g=E07')}`
       : '  h5 app:    not built (npm run build:h5)',
-    existsSync(config.adminDir) ? `  console:   ${base}/admin/` : '  console:   not built (npm run build:admin)',
+    existsSync(path.join(config.adminDir, 'index.html')) ? `  console:   ${base}/admin/` : '  console:   not built (npm run build:admin)',
     ...(firstAccount
       ? [`  first console login (shown once; change it after signing in): ${firstAccount.username} / ${config.adminBootstrapPassword ? '(ADMIN_BOOTSTRAP_PASSWORD)' : firstAccount.password}`]
       : []),

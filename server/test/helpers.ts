@@ -86,6 +86,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     NODE_ENV: 'test',
     // Never serve (or race with a rebuild of) the h5 bundle from tests.
     H5_DIR: path.join(os.tmpdir(), `loyalty-mall-no-h5-${randomUUID()}`),
+    ADMIN_DIR: path.join(os.tmpdir(), `loyalty-mall-no-admin-${randomUUID()}`),
     LOG_LEVEL: 'silent',
     ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     ...options.env
