@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { earnPoints, settleAccount } from '../src/modules/points/ledger'
+import { loadRules, pointsForPayment } from '../src/modules/points/rules'
 import { assertApiError, assertLedgerConsistent, bearer, DAY, newKey, newMember, operatorCall, snapshot, startTestApp, type TestApp } from './helpers'
 
 describe('points routes', () => {
@@ -154,8 +155,27 @@ describe('points routes', () => {
     assert.equal(promoted.statusCode, 200, promoted.body)
     const silver = await sale({ storeCode: 'SH002', receiptNo: `S-${memberId}`, memberCode: await memberCode(token), goodsAmount: 10_050 })
     assert.equal(silver.json().pointsEarned, 120, '¥100.50 × 1.2 = 120.6 → 120')
+    const small = await sale({ storeCode: 'SH002', receiptNo: `S2-${memberId}`, memberCode: await memberCode(token), goodsAmount: 999 })
+    assert.equal(small.statusCode, 200, small.body)
+    assert.equal(small.json().pointsEarned, 10, '¥9.99 is 9 whole yuan: floor(9 × 1.2) = 10, not floor(9.99 × 1.2) = 11')
     assertApiError(await refund('SH001', `NOPE-${memberId}`), 'SALE_NOT_FOUND')
     await assertLedgerConsistent(t.db, memberId)
+  })
+
+  test('the earning rule: 1 point per whole ¥1 paid, times the tier multiplier, rounded down', async () => {
+    const rules = await loadRules(t.db)
+    const cases: [payFen: number, permille: number, points: number][] = [
+      [999, 1200, 10], // not floor(9.99 × 1.2) = 11: the 99 fen earn nothing
+      [999, 1000, 9],
+      [99, 2000, 0],
+      [100, 1500, 1],
+      [1999, 1500, 28], // floor(19 × 1.5), not floor(19.99 × 1.5) = 29
+      [10_050, 1200, 120],
+      [27_320, 1000, 273]
+    ]
+    for (const [payFen, permille, points] of cases) {
+      assert.equal(pointsForPayment(rules, payFen, permille), points, `${payFen} fen × ${permille}‰`)
+    }
   })
 
   test('expiry reminder consent is counted once per tap, and a retry does not count twice', async () => {

@@ -58,6 +58,13 @@ describe('tiers', () => {
     const orderNo = await pay(token, 100)
     const order = (await memberCall(t, token, 'GET', `/api/orders/${orderNo}`)).json()
     assert.equal(order.pointsEarned, 120)
+    // Only whole yuan earn: ¥9.99 is 9 × 1.2 = 10.8 → 10, in the preview and when paid.
+    const skuId = await newSku(t, 999, 1)
+    const preview = await memberCall(t, fresh(token), 'POST', '/api/orders/preview', { items: [{ skuId, quantity: 1 }] })
+    assert.equal(preview.json().pointsToEarn, 10, preview.body)
+    const placed = await memberCall(t, fresh(token), 'POST', '/api/orders', { items: [{ skuId, quantity: 1 }], address })
+    assert.equal((await memberCall(t, fresh(token), 'POST', `/api/orders/${placed.json().orderNo}/pay`)).statusCode, 200)
+    assert.equal((await memberCall(t, fresh(token), 'GET', `/api/orders/${placed.json().orderNo}`)).json().pointsEarned, 10)
   })
 
   test('one order can jump several tiers, logged as one change; the card celebrates it once', async () => {

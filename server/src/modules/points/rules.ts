@@ -38,7 +38,12 @@ export function quoteRedemption(rules: PointsRules, balance: number, goodsAmount
   return { ...quote, selected: { points: requested, deductionFen: requested * rules.pointValueFen } }
 }
 
-/** Points for cash paid: 1 per `earnFenPerPoint`, times the tier multiplier (in thousandths), rounded down. */
+/**
+ * Points for cash paid: 1 per whole `earnFenPerPoint` paid, times the tier multiplier (in
+ * thousandths), rounded down. The whole units are counted first: a part of ¥1 earns nothing, so
+ * ¥9.99 at ×1.2 is floor(9 × 1.2) = 10, not floor(9.99 × 1.2) = 11. Integers throughout.
+ */
 export function pointsForPayment(rules: PointsRules, payFen: number, multiplierPermille: number): number {
-  return Math.floor((payFen * multiplierPermille) / (rules.earnFenPerPoint * 1000))
+  const wholeUnits = Math.floor(payFen / rules.earnFenPerPoint)
+  return Math.floor((wholeUnits * multiplierPermille) / 1000)
 }
