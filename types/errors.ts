@@ -20,6 +20,7 @@ export const apiErrors = {
   MEMBER_CODE_EXPIRED: { status: 400, message: '会员码已过期，请让顾客刷新' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: '请求缺少幂等键' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: '重复的请求与原请求内容不一致' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, message: '上一次请求仍在处理中，请稍后再试' },
   OPERATOR_KEY_INVALID: { status: 403, message: '运营后台未授权' },
   OPERATOR_UNAUTHENTICATED: { status: 401, message: '请先登录运营后台' },
   OPERATOR_SESSION_EXPIRED: { status: 401, message: '登录已过期，请重新登录' },

@@ -40,6 +40,7 @@ export const memberRoutes = defineRoutes({
     tags: ['members'],
     auth: 'member',
     idempotent: true,
+    external: true,
     /** Without a store: joined online (through an invite, or from the mini-program itself). */
     body: Type.Object({ storeCode: Type.Optional(StoreCode), staffCode: Type.Optional(StaffCode) }, strictObject),
     response: Type.Object({

@@ -207,6 +207,7 @@ export const orderRoutes = defineRoutes({
     tags: ['orders'],
     auth: 'member',
     idempotent: true,
+    external: true,
     params: Type.Object({ orderNo: OrderNo }, strictObject),
     response: PaymentSchema,
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_PAYABLE', 'PAYMENT_UNAVAILABLE']
@@ -216,9 +217,10 @@ export const orderRoutes = defineRoutes({
     tags: ['orders'],
     auth: 'member',
     idempotent: true,
+    external: true,
     params: Type.Object({ orderNo: OrderNo }, strictObject),
     response: OrderSchema,
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE']
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_CANCELLABLE', 'PAYMENT_UNAVAILABLE']
   },
   'POST /api/orders/:orderNo/receive': {
     summary: 'Confirm receipt of a shipped order',
@@ -234,6 +236,7 @@ export const orderRoutes = defineRoutes({
     tags: ['orders'],
     auth: 'member',
     idempotent: true,
+    external: true,
     params: Type.Object({ orderNo: OrderNo }, strictObject),
     body: Type.Object({ items: Type.Optional(OrderItemsBody), reason: Type.String({ minLength: 1, maxLength: 100 }) }, strictObject),
     response: OrderSchema,

@@ -20,6 +20,11 @@ export interface RouteSpec {
   auth: 'member' | 'cashier' | 'operator' | 'none'
   /** Operator routes only, and required there: what the caller's role must include (types/permissions.ts). */
   permission?: Permission
+  /**
+   * The handler calls WeChat or WeChat Pay: it runs outside any transaction (it opens short ones
+   * of its own), and its Idempotency-Key is claimed before and answered after, never held open.
+   */
+  external?: true
   /** A POST that changes nothing (a preview, a check): operator and till writes are audited, reads are not. */
   readOnly?: true
   /** Answers this media type instead of JSON (the response schema is then a string). */

@@ -1,30 +1,53 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { AppServices } from './app'
 import { purgeIdempotencyKeys } from './http/idempotency'
-import { closeExpiredOrders, completeUnconfirmedOrders, syncProcessingRefunds } from './modules/orders/service'
+import { closeExpiredOrders } from './modules/orders/payment'
+import { syncProcessingRefunds } from './modules/orders/refunds'
+import { completeUnconfirmedOrders } from './modules/orders/service'
 import { purgeSessions } from './modules/operators/sessions'
 import { queueExpiryReminders, sendExpiryReminders, settleDueAccounts } from './modules/points/jobs'
 import { issueMonthlyTierCoupons, postBirthdayGifts, reviewDueTiers, sendTierNotices } from './modules/tiers/service'
 
-/** One pass of every background job. Each is safe on several replicas at once (see each job). */
-export async function runJobsOnce(services: AppServices, log: FastifyBaseLogger) {
+type Job = (services: AppServices, now: Date) => Promise<unknown>
+
+/** Every background job, by name. Each is safe on several replicas at once (see each job). */
+export const JOBS: Record<string, Job> = {
+  closeExpiredOrders: (s, now) => closeExpiredOrders(s.db, s.wechatPay, now),
+  completeUnconfirmedOrders: (s, now) => completeUnconfirmedOrders(s.db, now),
+  syncProcessingRefunds: async (s, now) => (s.wechatPay ? syncProcessingRefunds(s.db, s.wechatPay, now) : 0),
+  settleDueAccounts: (s, now) => settleDueAccounts(s.db, now),
+  queueExpiryReminders: (s, now) => queueExpiryReminders(s.db, now),
+  sendExpiryReminders: (s, now) => sendExpiryReminders(s.db, s.wechat, s.config.expiryReminderTemplateId, now),
+  reviewDueTiers: (s, now) => reviewDueTiers(s.db, now),
+  postBirthdayGifts: (s, now) => postBirthdayGifts(s.db, now),
+  issueMonthlyTierCoupons: (s, now) => issueMonthlyTierCoupons(s.db, now),
+  sendTierNotices: (s, now) => sendTierNotices(s.db, s.wechat, s.config.tierUpgradeTemplateId, now),
+  purgeIdempotencyKeys: (s, now) => purgeIdempotencyKeys(s.db, now),
+  purgeSessions: (s, now) => purgeSessions(s.db, now)
+}
+
+const didSomething = (result: unknown): boolean =>
+  typeof result === 'number' ? result > 0 : typeof result === 'object' && result !== null ? Object.values(result).some(didSomething) : false
+
+/**
+ * One pass of every job. Each runs on its own: one that fails is logged with its error and the
+ * others still run; what each did is logged when it did anything. Returns the failed jobs' names.
+ */
+export async function runJobsOnce(services: AppServices, log: FastifyBaseLogger, jobs: Record<string, Job> = JOBS): Promise<string[]> {
   const now = services.clock()
-  const closedOrders = await closeExpiredOrders(services.db, services.wechatPay, now)
-  const completedOrders = await completeUnconfirmedOrders(services.db, now)
-  const refundsSynced = services.wechatPay ? await syncProcessingRefunds(services.db, services.wechatPay, now) : 0
-  const settled = await settleDueAccounts(services.db, now)
-  const queued = await queueExpiryReminders(services.db, now)
-  const reminders = await sendExpiryReminders(services.db, services.wechat, services.config.expiryReminderTemplateId, now)
-  const tierReview = await reviewDueTiers(services.db, now)
-  const birthdayGifts = await postBirthdayGifts(services.db, now)
-  const tierCoupons = await issueMonthlyTierCoupons(services.db, now)
-  const tierNotices = await sendTierNotices(services.db, services.wechat, services.config.tierUpgradeTemplateId, now)
-  const purged = await purgeIdempotencyKeys(services.db, now)
-  await purgeSessions(services.db, now)
-  const tierWork = tierReview.kept + tierReview.lowered + birthdayGifts + tierCoupons + tierNotices.sent + tierNotices.failed
-  if (closedOrders || completedOrders || refundsSynced || settled || queued || reminders.sent || reminders.failed || tierWork || purged) {
-    log.info({ closedOrders, completedOrders, refundsSynced, tierReview, birthdayGifts, tierCoupons, tierNotices, settled, queued, reminders, purged }, 'background jobs ran')
+  const failed: string[] = []
+  const done: Record<string, unknown> = {}
+  for (const [name, job] of Object.entries(jobs)) {
+    try {
+      const result = await job(services, now)
+      if (didSomething(result)) done[name] = result
+    } catch (error) {
+      failed.push(name)
+      log.error({ err: error, job: name }, 'background job failed')
+    }
   }
+  if (Object.keys(done).length > 0) log.info(done, 'background jobs ran')
+  return failed
 }
 
 /**

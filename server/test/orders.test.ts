@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { closeExpiredOrders } from '../src/modules/orders/service'
+import { closeExpiredOrders } from '../src/modules/orders/payment'
 import {
   assertApiError,
   assertLedgerConsistent,

@@ -11,7 +11,7 @@ import { resumeSession, SESSION_COOKIE, type SessionPolicy } from '../modules/op
 import { findTillByKey, touchTill } from '../modules/tills/repository'
 import { actorScope, type Actor, type OperatorActor, type ServiceActor, type TillActor } from './actor'
 import { AppError } from './errors'
-import { runIdempotent } from './idempotency'
+import { runIdempotent, runIdempotentOutside } from './idempotency'
 
 export interface RouteDeps {
   db: Queryable
@@ -31,7 +31,10 @@ export interface HandlerContext<R extends RouteSpec> {
   session: R['auth'] extends 'member' ? Session : null
   /** Who calls an operator or till route (audit rows and store scoping come from here). */
   actor: ActorOf<R>
-  /** Inside the idempotency transaction for idempotent routes, and inside one for every operator or till write. */
+  /**
+   * Inside the idempotency transaction for idempotent routes, and inside one for every operator or
+   * till write; never inside one for routes that call WeChat (`external`).
+   */
   db: Queryable
   now: Date
   log: FastifyBaseLogger
@@ -70,6 +73,8 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
     if ((spec.auth === 'operator') !== (spec.permission !== undefined)) throw new Error(`${routeKey}: operator routes, and only they, declare a permission`)
     const handler = handlers[routeKey] as (ctx: HandlerContext<RouteSpec>) => Promise<unknown>
     const audited = method !== 'GET' && !spec.readOnly && (spec.auth === 'operator' || spec.auth === 'cashier')
+    // An audit row belongs in the transaction of its change; work that calls WeChat holds none open.
+    if (audited && spec.external) throw new Error(`${routeKey}: audited writes cannot call WeChat from the handler`)
     app.route({
       method,
       url,
@@ -120,7 +125,8 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
         if (spec.idempotent) {
           const key = request.headers['idempotency-key'] as string
           const scope = request.actor ? actorScope(request.actor) : request.session ? `user:${request.session.userId}` : spec.auth
-          return runIdempotent(deps.db, { scope, key, route: routeKey, payload: input, now }, run)
+          const claim = { scope, key, route: routeKey, payload: input, now }
+          return spec.external ? runIdempotentOutside(deps.db, claim, run) : runIdempotent(deps.db, claim, run)
         }
         return audited ? deps.db.transaction(run) : run(deps.db)
       }

@@ -4,7 +4,7 @@ import { AppError } from '../../http/errors'
 import { registerRoutes } from '../../http/routes'
 import { checkMemberCode, issueMemberCode } from './member-code'
 import { findMemberByNo } from './repository'
-import { rewardReferral } from '../referral/service'
+import { inviteeRiskRank, rewardReferral } from '../referral/service'
 import { joinMembership, requireMember, toMemberCard } from './service'
 
 export function registerMemberRoutes(app: FastifyInstance) {
@@ -12,14 +12,16 @@ export function registerMemberRoutes(app: FastifyInstance) {
   const secret = services.config.memberCodeSecret
   registerRoutes(app, services, memberRoutes, {
     'POST /api/members/join': async ({ db, input, session, now }) => {
-      const joined = await joinMembership(db, { userId: session.userId, ...input.body, now })
-      // In the join's own transaction (the idempotent route's): joined and rewarded, or neither.
-      if (joined.joinedNow) {
-        const { memberNo } = joined.card
-        const member = await requireMember(db, session.userId)
-        await rewardReferral(db, app.services.wechat, { userId: session.userId, memberId: member.id, memberNo, now })
-      }
-      return joined
+      const riskRank = await inviteeRiskRank(db, services.wechat, session.userId)
+      // One transaction: joined and rewarded, or neither.
+      return db.transaction(async (tx) => {
+        const joined = await joinMembership(tx, { userId: session.userId, ...input.body, now })
+        if (joined.joinedNow) {
+          const member = await requireMember(tx, session.userId)
+          await rewardReferral(tx, { userId: session.userId, memberId: member.id, memberNo: joined.card.memberNo, riskRank, now })
+        }
+        return joined
+      })
     },
 
     'GET /api/members/me': async ({ db, session }) => toMemberCard(db, await requireMember(db, session.userId)),

@@ -78,6 +78,11 @@ export async function findSkuLine(db: Queryable, skuId: number): Promise<(LineIn
 }
 
 export async function releaseStock(db: Queryable, orderId: number) {
+  // SKU rows are locked in id order, as placing an order reserves them, so the two never deadlock.
+  await db.query(
+    `SELECT s.id FROM skus s JOIN order_items i ON i.sku_id = s.id WHERE i.order_id = $1 ORDER BY s.id FOR NO KEY UPDATE OF s`,
+    [orderId]
+  )
   await db.query(
     `UPDATE skus s SET stock = s.stock + i.quantity FROM order_items i WHERE i.order_id = $1 AND s.id = i.sku_id`,
     [orderId]
@@ -252,18 +257,22 @@ export interface RefundRow {
   earnedBack: number
   growthBack: number
   closesOrder: boolean
+  /** items: a member's refund of goods; closed_order: a payment that came after its order closed, returned whole. */
+  kind: 'items' | 'closed_order'
 }
 
 export async function insertRefund(
   db: Queryable,
-  refund: Omit<RefundRow, 'id' | 'orderNo' | 'memberId'> & { reason: string; now: Date },
+  refund: Omit<RefundRow, 'id' | 'orderNo' | 'memberId' | 'kind'> & { kind?: RefundRow['kind']; reason: string; now: Date },
   items: { skuId: number; quantity: number }[]
-): Promise<void> {
+): Promise<boolean> {
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO order_refunds (refund_no, order_id, status, amount, points_back, earned_back, growth_back, closes_order, reason, created_at)
-     VALUES ($1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [refund.refundNo, refund.orderId, refund.amount, refund.pointsBack, refund.earnedBack, refund.growthBack, refund.closesOrder, refund.reason, refund.now]
+    `INSERT INTO order_refunds (refund_no, order_id, status, amount, points_back, earned_back, growth_back, closes_order, reason, created_at, kind)
+     VALUES ($1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (refund_no) DO NOTHING RETURNING id`,
+    [refund.refundNo, refund.orderId, refund.amount, refund.pointsBack, refund.earnedBack, refund.growthBack, refund.closesOrder, refund.reason, refund.now, refund.kind ?? 'items']
   )
+  // Already recorded (a repeated notify asking for the same refund).
+  if (rows.length === 0) return false
   for (const item of items) {
     await db.query('INSERT INTO order_refund_items (refund_id, order_id, sku_id, quantity) VALUES ($1, $2, $3, $4)', [
       rows[0].id,
@@ -272,6 +281,7 @@ export async function insertRefund(
       item.quantity
     ])
   }
+  return true
 }
 
 /** Moves a processing refund to succeeded or failed, once; null when it was not processing. */
@@ -281,7 +291,7 @@ export async function finishRefund(db: Queryable, refundNo: string, outcome: 'su
      WHERE r.refund_no = $1 AND r.status = 'processing' AND o.id = r.order_id
      RETURNING r.id, r.refund_no AS "refundNo", r.order_id AS "orderId", o.order_no AS "orderNo", o.member_id AS "memberId",
                r.amount, r.points_back AS "pointsBack", r.earned_back AS "earnedBack", r.growth_back AS "growthBack",
-               r.closes_order AS "closesOrder"`,
+               r.closes_order AS "closesOrder", r.kind`,
     [refundNo, outcome, now]
   )
   return rows[0] ?? null

@@ -4,19 +4,9 @@ import { AppError } from '../../http/errors'
 import { registerRoutes } from '../../http/routes'
 import { PayNotifyRejected } from '../../wechat/pay'
 import { requireMember } from '../members/service'
-import {
-  cancelOrder,
-  completeRefund,
-  confirmReceipt,
-  getOrder,
-  listMemberOrders,
-  placeOrder,
-  previewCheckout,
-  requestRefund,
-  settlePayment,
-  shipOrder,
-  startPayment
-} from './service'
+import { acceptPaymentNotify, cancelOrder, getOrder, startPayment } from './payment'
+import { completeRefund, requestRefund } from './refunds'
+import { confirmReceipt, listMemberOrders, placeOrder, previewCheckout, shipOrder } from './service'
 
 const NOTIFY_OK = { code: 'SUCCESS', message: '成功' } as const
 
@@ -75,37 +65,20 @@ export function registerOrderRoutes(app: FastifyInstance) {
       const member = await requireMember(db, session.userId)
       return requestRefund(db, wechatPay, { memberId: member.id, orderNo: input.params.orderNo, ...input.body, now })
     },
-    'POST /api/admin/orders/:orderNo/ship': async ({ db, input, now }) => shipOrder(db, { orderNo: input.params.orderNo, ...input.body, now }),
+    'POST /api/admin/orders/:orderNo/ship': async ({ db, input, now, audit }) => {
+      const order = await shipOrder(db, { orderNo: input.params.orderNo, ...input.body, now })
+      audit({ after: { status: order.status, shipping: order.shipping } })
+      return order
+    },
     'POST /api/pay/wechat/notify': async ({ db, headers, rawBody, now, log }) => {
       if (!wechatPay) throw new AppError('NOT_FOUND')
       const payment = verified(() => wechatPay.parsePaymentNotify(headers, rawBody ?? '', now), log)
       // Only a successful payment is news: other states are read with a query when they matter.
       if (payment.tradeState !== 'SUCCESS') return NOTIFY_OK
       try {
-        await db.transaction((tx) =>
-          settlePayment(tx, {
-            orderNo: payment.outTradeNo,
-            provider: 'wechat',
-            transactionId: payment.transactionId,
-            amount: payment.totalFen,
-            paidAt: payment.successTime ? new Date(payment.successTime) : now
-          })
-        )
+        await acceptPaymentNotify(db, wechatPay, payment, now)
       } catch (error) {
         if (!(error instanceof AppError)) throw error
-        if (error.code === 'ORDER_NOT_PAYABLE') {
-          // Paid for an order that was closed meanwhile: the payer gets the money back, whole.
-          await wechatPay.refund({
-            outTradeNo: payment.outTradeNo,
-            outRefundNo: `${payment.outTradeNo}RC`,
-            reason: '订单已关闭',
-            refundFen: payment.totalFen,
-            totalFen: payment.totalFen,
-            notifyUrl: '/api/pay/wechat/refund-notify'
-          })
-          log.warn({ orderNo: payment.outTradeNo }, 'payment for a closed order refunded')
-          return NOTIFY_OK
-        }
         log.error({ orderNo: payment.outTradeNo, code: error.code }, 'WeChat Pay payment not posted')
         throw new AppError('PAY_NOTIFY_REJECTED')
       }

@@ -34,8 +34,8 @@ import {
   type OrderRow
 } from './repository'
 
-const orderPointsEvent = (orderNo: string) => ({ type: 'order_points', id: orderNo })
-const orderEarnEvent = (orderNo: string) => ({ type: 'order', id: orderNo })
+export const orderPointsEvent = (orderNo: string) => ({ type: 'order_points', id: orderNo })
+export const orderEarnEvent = (orderNo: string) => ({ type: 'order', id: orderNo })
 
 /** 20 digits: the time it was placed (Shanghai) and 6 from a sequence, so never the same twice. */
 async function newOrderNo(db: Queryable, now: Date): Promise<string> {
@@ -65,12 +65,12 @@ export async function toOrder(db: Queryable, row: OrderRow): Promise<Order> {
   }
 }
 
-const reload = async (db: Queryable, orderNo: string) => toOrder(db, (await findOrder(db, orderNo))!)
+export const reload = async (db: Queryable, orderNo: string) => toOrder(db, (await findOrder(db, orderNo))!)
 
-type OrderLines = { skuId: number; quantity: number }[]
+export type OrderLines = { skuId: number; quantity: number }[]
 
 /** The same SKU twice is one line; lines in SKU id order, so two orders lock stock in the same order. */
-function mergeLines(items: OrderLines): [number, number][] {
+export function mergeLines(items: OrderLines): [number, number][] {
   const quantities = new Map<number, number>()
   for (const item of items) quantities.set(item.skuId, (quantities.get(item.skuId) ?? 0) + item.quantity)
   const lines = [...quantities].sort(([a], [b]) => a - b)
@@ -181,13 +181,13 @@ export async function placeOrder(db: Queryable, request: PlaceOrder): Promise<Or
 }
 
 /** Gives back `points` (all that is left when omitted) of what an order spent. */
-async function giveBackUsedPoints(tx: Queryable, order: OrderRow, event: { type: string; id: string }, reason: string, now: Date, points?: number) {
+export async function giveBackUsedPoints(tx: Queryable, order: OrderRow, event: { type: string; id: string }, reason: string, now: Date, points?: number) {
   if (order.pointsUsed === 0 || points === 0) return
   await returnPoints(tx, { memberId: order.memberId, spendEvent: orderPointsEvent(order.orderNo), points, event, reason, now })
 }
 
 /** Cancels an unpaid order, giving back its stock, coupon and points; exactly once, whoever asks first. */
-async function cancel(tx: Queryable, order: OrderRow, now: Date, reason: string): Promise<boolean> {
+export async function cancel(tx: Queryable, order: OrderRow, now: Date, reason: string): Promise<boolean> {
   if (!(await markCancelled(tx, order.id, now, reason))) return false
   await releaseStock(tx, order.id)
   await releaseCoupon(tx, order.id)
@@ -195,78 +195,10 @@ async function cancel(tx: Queryable, order: OrderRow, now: Date, reason: string)
   return true
 }
 
-async function memberOrder(tx: Queryable, memberId: number, orderNo: string, lock: boolean): Promise<OrderRow> {
+export async function memberOrder(tx: Queryable, memberId: number, orderNo: string, lock: boolean): Promise<OrderRow> {
   const order = lock ? await lockOrder(tx, orderNo) : await findOrder(tx, orderNo)
   if (!order || order.memberId !== memberId) throw new AppError('ORDER_NOT_FOUND')
   return order
-}
-
-/** Cancels an unpaid order. One that went to WeChat Pay is closed there first, so it can no longer be paid. */
-export async function cancelOrder(
-  db: Queryable,
-  wechatPay: WechatPay | null,
-  request: { memberId: number; orderNo: string; now: Date }
-): Promise<Order> {
-  return db.transaction(async (tx) => {
-    const order = await memberOrder(tx, request.memberId, request.orderNo, true)
-    if (order.status !== 'pending_payment') throw new AppError('ORDER_NOT_CANCELLABLE')
-    if (order.prepaidAt && wechatPay && (await settleFromWechat(tx, wechatPay, order, request.now, true))) {
-      throw new AppError('ORDER_NOT_CANCELLABLE')
-    }
-    if (!(await cancel(tx, order, request.now, '用户取消'))) throw new AppError('ORDER_NOT_CANCELLABLE')
-    return reload(tx, request.orderNo)
-  })
-}
-
-/**
- * Asks WeChat Pay about an order it was sent to and posts a payment whose notify has not come.
- * Unless it was paid, the WeChat order is closed too (`close`), so the payer can no longer pay it.
- * True when it was paid.
- */
-async function settleFromWechat(tx: Queryable, wechatPay: WechatPay, order: OrderRow, now: Date, close: boolean): Promise<boolean> {
-  const state = await wechatPay.queryPayment(order.orderNo)
-  if (state?.tradeState === 'SUCCESS') {
-    await settlePayment(tx, {
-      orderNo: order.orderNo,
-      provider: 'wechat',
-      transactionId: state.transactionId,
-      amount: state.totalFen,
-      paidAt: state.successTime ? new Date(state.successTime) : now
-    })
-    return true
-  }
-  if (state && close) await wechatPay.closePayment(order.orderNo)
-  return false
-}
-
-/** Closes unpaid orders past their time; orders are claimed with SKIP LOCKED, so replicas share the work. */
-export async function closeExpiredOrders(db: Database, wechatPay: WechatPay | null, now: Date, batchSize = 50): Promise<number> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ orderNo: string }>(
-      `SELECT order_no AS "orderNo" FROM orders WHERE status = 'pending_payment' AND expires_at <= $1
-       ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [now, batchSize]
-    )
-    let closed = 0
-    for (const { orderNo } of rows) {
-      const order = (await findOrder(tx, orderNo))!
-      if (order.prepaidAt && wechatPay && (await settleFromWechat(tx, wechatPay, order, now, true))) continue
-      if (await cancel(tx, order, now, '超时未支付')) closed += 1
-    }
-    return closed
-  })
-}
-
-export async function getOrder(db: Queryable, wechatPay: WechatPay | null, memberId: number, orderNo: string, now: Date): Promise<Order> {
-  const order = await memberOrder(db, memberId, orderNo, false)
-  // The page asks right after wx.requestPayment: the notify may not have come yet.
-  if (order.status === 'pending_payment' && order.prepaidAt && wechatPay) {
-    await db.transaction(async (tx) => {
-      const locked = (await lockOrder(tx, orderNo))!
-      if (locked.status === 'pending_payment') await settleFromWechat(tx, wechatPay, locked, now, false)
-    })
-  }
-  return reload(db, orderNo)
 }
 
 export async function listMemberOrders(
@@ -277,163 +209,6 @@ export async function listMemberOrders(
   const rows = await listOrders(db, memberId, { status: page.status, before: page.cursor, limit: page.limit + 1 })
   const items = await Promise.all(rows.slice(0, page.limit).map((row) => toOrder(db, row)))
   return { items, nextCursor: rows.length > page.limit ? rows[page.limit - 1].id : null }
-}
-
-export interface SettledPayment {
-  orderNo: string
-  provider: 'dev' | 'wechat'
-  transactionId: string | null
-  /** What the payer paid, fen: it must be the order's amount. */
-  amount: number
-  paidAt: Date
-}
-
-/**
- * Posts a payment, exactly once: the order becomes paid and earns points for the cash paid (tier
- * multiplier, pending for the return window) and growth. A cancel or close racing it loses, or wins
- * and the payment is refused: the status update is conditional either way. Returns null when the
- * order was paid already (a repeated notify).
- */
-export async function settlePayment(tx: Queryable, payment: SettledPayment): Promise<{ order: OrderRow; pointsEarned: number } | null> {
-  const order = await lockOrder(tx, payment.orderNo)
-  if (!order) throw new AppError('ORDER_NOT_FOUND')
-  if (order.status !== 'pending_payment') {
-    if (order.paidAt) return null
-    throw new AppError('ORDER_NOT_PAYABLE')
-  }
-  if (payment.amount !== order.payAmount) throw new AppError('PAY_NOTIFY_REJECTED', 'amount')
-  const rules = await loadRules(tx)
-  const pointsEarned = pointsForPayment(rules, order.payAmount, await pointsMultiplierOf(tx, order.memberId))
-  const growthAdded = growthForPayment(order.payAmount)
-  const paid = await markPaid(tx, { orderId: order.id, provider: payment.provider, transactionId: payment.transactionId, paidAt: payment.paidAt, pointsEarned, growthAdded })
-  if (!paid) throw new AppError('ORDER_NOT_PAYABLE')
-  if (pointsEarned > 0) {
-    await earnPoints(tx, {
-      memberId: order.memberId,
-      points: pointsEarned,
-      event: orderEarnEvent(order.orderNo),
-      reason: `订单消费 ${order.orderNo}`,
-      now: payment.paidAt,
-      lockDays: rules.earnLockDays,
-      expiryDays: rules.expiryDays
-    })
-  }
-  await changeGrowth(tx, { memberId: order.memberId, amount: growthAdded, event: orderEarnEvent(order.orderNo), reason: `订单消费 ${order.orderNo}`, now: payment.paidAt })
-  return { order, pointsEarned }
-}
-
-/** What the pay route answers: WeChat Pay's parameters, or with the dev provider the order paid. */
-export async function startPayment(
-  db: Queryable,
-  provider: { wechatPay: WechatPay | null; devAllowed: boolean },
-  request: { memberId: number; openid: string; orderNo: string; now: Date }
-) {
-  return db.transaction(async (tx) => {
-    const order = await memberOrder(tx, request.memberId, request.orderNo, true)
-    if (order.status !== 'pending_payment' || order.expiresAt <= request.now) throw new AppError('ORDER_NOT_PAYABLE')
-    if (provider.wechatPay) {
-      await markPrepaid(tx, order.id, request.now)
-      const items = await orderItems(tx, order.id)
-      const params = await provider.wechatPay.prepayJsapi({
-        outTradeNo: order.orderNo,
-        description: items.length > 1 ? `${items[0].productName} 等${items.length}件` : items[0].productName,
-        totalFen: order.payAmount,
-        payerOpenid: request.openid,
-        expiresAt: order.expiresAt
-      })
-      return { provider: 'wechat' as const, orderNo: order.orderNo, params }
-    }
-    if (!provider.devAllowed) throw new AppError('PAYMENT_UNAVAILABLE')
-    const settled = await settlePayment(tx, { orderNo: order.orderNo, provider: 'dev', transactionId: null, amount: order.payAmount, paidAt: request.now })
-    return { provider: 'dev' as const, order: await reload(tx, order.orderNo), pointsEarned: settled!.pointsEarned }
-  })
-}
-
-/** share × part / whole, rounded down, exactly (BigInt: amounts × goods values can pass 2^53). */
-const shareOf = (share: number, part: number, whole: number) => Number((BigInt(share) * BigInt(part)) / BigInt(whole))
-
-/**
- * Refunds some items of a paid order (all that is left when none are named). The refund's shares
- * are fixed now, cumulatively, so that refunds of every item add up to exactly the order's amounts:
- * the cash paid, the points used, the points earned and the growth. The dev provider refunds at
- * once; WeChat Pay's refund posts from its notify (or a later query).
- */
-export async function requestRefund(
-  db: Queryable,
-  wechatPay: WechatPay | null,
-  request: { memberId: number; orderNo: string; items?: OrderLines; reason: string; now: Date }
-): Promise<Order> {
-  return db.transaction(async (tx) => {
-    const order = await memberOrder(tx, request.memberId, request.orderNo, true)
-    if (!['paid', 'shipped', 'completed'].includes(order.status)) throw new AppError('ORDER_NOT_REFUNDABLE')
-    const lines = request.items
-      ? mergeLines(request.items)
-      : (await orderItems(tx, order.id)).filter((item) => item.quantity > item.refundedQuantity).map((item): [number, number] => [item.skuId, item.quantity - item.refundedQuantity])
-    if (lines.length === 0) throw new AppError('ORDER_NOT_REFUNDABLE')
-    for (const [skuId, quantity] of lines) {
-      if (!(await takeRefundQuantity(tx, order.id, skuId, quantity))) throw new AppError('REFUND_EXCEEDS_ORDER', 'items')
-    }
-    const totals = await refundTotals(tx, order.id)
-    const refundCount = (await orderRefunds(tx, order.id)).length
-    const refund = {
-      refundNo: `${order.orderNo}R${refundCount + 1}`,
-      orderId: order.id,
-      amount: shareOf(order.payAmount, totals.goods, order.goodsAmount) - totals.amount,
-      pointsBack: shareOf(order.pointsUsed, totals.goods, order.goodsAmount) - totals.pointsBack,
-      earnedBack: shareOf(order.pointsEarned, totals.goods, order.goodsAmount) - totals.earnedBack,
-      growthBack: shareOf(order.growthAdded, totals.goods, order.goodsAmount) - totals.growthBack,
-      closesOrder: totals.goods === order.goodsAmount
-    }
-    await insertRefund(tx, { ...refund, reason: request.reason, now: request.now }, lines.map(([skuId, quantity]) => ({ skuId, quantity })))
-    if (order.paymentProvider !== 'wechat' || refund.amount === 0) {
-      await completeRefund(tx, refund.refundNo, 'succeeded', request.now)
-    } else {
-      if (!wechatPay) throw new AppError('PAYMENT_UNAVAILABLE')
-      const state = await wechatPay.refund({
-        outTradeNo: order.orderNo,
-        outRefundNo: refund.refundNo,
-        reason: request.reason,
-        refundFen: refund.amount,
-        totalFen: order.payAmount,
-        notifyUrl: '/api/pay/wechat/refund-notify'
-      })
-      if (state.status === 'SUCCESS') await completeRefund(tx, refund.refundNo, 'succeeded', request.now)
-    }
-    return reload(tx, order.orderNo)
-  })
-}
-
-/**
- * Posts a refund's outcome, exactly once (a repeated notify changes nothing). Succeeded: the
- * refunded share of earned points is voided or reversed, of used points returned, of growth
- * taken back; the refund of the whole rest also returns the coupon. Failed: the items can be
- * refunded again.
- */
-export async function completeRefund(tx: Queryable, refundNo: string, outcome: 'succeeded' | 'failed', now: Date): Promise<boolean> {
-  const refund = await finishRefund(tx, refundNo, outcome, now)
-  if (!refund) return false
-  if (outcome === 'failed') {
-    await giveBackRefundQuantity(tx, refund.id)
-    return true
-  }
-  const order = (await findOrder(tx, refund.orderNo))!
-  if (refund.earnedBack > 0) {
-    await reverseEarning(tx, {
-      memberId: refund.memberId,
-      earnEvent: orderEarnEvent(refund.orderNo),
-      points: refund.earnedBack,
-      event: { type: 'order_refund', id: refund.refundNo },
-      reason: `订单退款 扣回积分 ${refund.orderNo}`,
-      now
-    })
-  }
-  await giveBackUsedPoints(tx, order, { type: 'order_points_back', id: refund.refundNo }, `订单退款 退回积分 ${refund.orderNo}`, now, refund.pointsBack)
-  await changeGrowth(tx, { memberId: refund.memberId, amount: -refund.growthBack, event: { type: 'order_refund', id: refund.refundNo }, reason: `订单退款 ${refund.orderNo}`, now })
-  if (refund.closesOrder) {
-    await markRefunded(tx, refund.orderId, now)
-    await releaseCoupon(tx, refund.orderId)
-  }
-  return true
 }
 
 export async function shipOrder(db: Queryable, request: { orderNo: string; carrier: string; trackingNo: string; now: Date }): Promise<Order> {
@@ -463,23 +238,5 @@ export async function completeUnconfirmedOrders(db: Database, now: Date, batchSi
     )
     for (const { id } of rows) await markCompleted(tx, id, now)
     return rows.length
-  })
-}
-
-/** WeChat refunds whose notify has not come after a minute: asked for, and posted as they are. */
-export async function syncProcessingRefunds(db: Database, wechatPay: WechatPay, now: Date, batchSize = 50): Promise<number> {
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ refundNo: string }>(
-      `SELECT refund_no AS "refundNo" FROM order_refunds WHERE status = 'processing' AND created_at <= $1
-       ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [new Date(now.getTime() - 60_000), batchSize]
-    )
-    let finished = 0
-    for (const { refundNo } of rows) {
-      const state = await wechatPay.queryRefund(refundNo)
-      if (state?.status === 'SUCCESS' && (await completeRefund(tx, refundNo, 'succeeded', now))) finished += 1
-      if ((state?.status === 'CLOSED' || state?.status === 'ABNORMAL') && (await completeRefund(tx, refundNo, 'failed', now))) finished += 1
-    }
-    return finished
   })
 }

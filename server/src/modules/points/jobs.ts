@@ -45,9 +45,14 @@ export async function queueExpiryReminders(db: Database, now: Date): Promise<num
   return rows.length
 }
 
+/** A claim older than this belongs to a job that died mid-send: its message may have gone out. */
+export const MESSAGE_CLAIM_STALE_MS = 10 * 60_000
+
 /**
- * Sends queued reminders through WeChat, each using up one of the member's consents. Rows are
- * claimed with SKIP LOCKED so two replicas never send the same one.
+ * Sends queued reminders through WeChat, each using up one of the member's consents. Claimed in a
+ * short transaction (SKIP LOCKED: two replicas never take the same one), sent outside any, then
+ * recorded. A claim whose job died before recording becomes `unknown` and is never sent again:
+ * a reminder goes out at most once.
  */
 export async function sendExpiryReminders(
   db: Database,
@@ -57,36 +62,48 @@ export async function sendExpiryReminders(
   batchSize = 50
 ): Promise<{ sent: number; failed: number }> {
   if (!templateId) return { sent: 0, failed: 0 }
-  return db.transaction(async (tx) => {
+  await db.query(`UPDATE point_expiry_reminders SET status = 'unknown' WHERE status = 'sending' AND claimed_at < $1`, [
+    new Date(now.getTime() - MESSAGE_CLAIM_STALE_MS)
+  ])
+  const claimed = await db.transaction(async (tx) => {
     const { rows } = await tx.query<{ memberId: number; expiresOn: string; points: number; openid: string }>(
       `SELECT r.member_id AS "memberId", to_char(r.expires_on, 'YYYY-MM-DD') AS "expiresOn", r.points, u.openid
        FROM point_expiry_reminders r JOIN members m ON m.id = r.member_id JOIN users u ON u.id = m.user_id
        WHERE r.status = 'queued' ORDER BY r.expires_on LIMIT $1 FOR UPDATE OF r SKIP LOCKED`,
       [batchSize]
     )
-    let sent = 0
+    const consented: typeof rows = []
     for (const reminder of rows) {
       const { rows: consent } = await tx.query(
         `UPDATE point_accounts SET reminder_credits = reminder_credits - 1
          WHERE member_id = $1 AND reminder_credits > 0 RETURNING member_id`,
         [reminder.memberId]
       )
-      const delivered =
-        consent.length > 0 &&
-        (await wechat
-          .sendSubscribeMessage({
-            openid: reminder.openid,
-            templateId,
-            page: 'pages/points/index',
-            data: { thing1: { value: '积分即将过期' }, number2: { value: String(reminder.points) }, date3: { value: reminder.expiresOn } }
-          })
-          .catch(() => false))
-      if (delivered) sent += 1
-      await tx.query(
-        `UPDATE point_expiry_reminders SET status = $3, sent_at = $4 WHERE member_id = $1 AND expires_on = $2::date`,
-        [reminder.memberId, reminder.expiresOn, delivered ? 'sent' : 'failed', delivered ? now : null]
-      )
+      await tx.query(`UPDATE point_expiry_reminders SET status = $3, claimed_at = $4 WHERE member_id = $1 AND expires_on = $2::date`, [
+        reminder.memberId,
+        reminder.expiresOn,
+        consent.length > 0 ? 'sending' : 'failed',
+        now
+      ])
+      if (consent.length > 0) consented.push(reminder)
     }
-    return { sent, failed: rows.length - sent }
+    return { consented, total: rows.length }
   })
+  let sent = 0
+  for (const reminder of claimed.consented) {
+    const delivered = await wechat
+      .sendSubscribeMessage({
+        openid: reminder.openid,
+        templateId,
+        page: 'pages/points/index',
+        data: { thing1: { value: '积分即将过期' }, number2: { value: String(reminder.points) }, date3: { value: reminder.expiresOn } }
+      })
+      .catch(() => false)
+    if (delivered) sent += 1
+    await db.query(
+      `UPDATE point_expiry_reminders SET status = $3, sent_at = $4 WHERE member_id = $1 AND expires_on = $2::date AND status = 'sending'`,
+      [reminder.memberId, reminder.expiresOn, delivered ? 'sent' : 'failed', delivered ? now : null]
+    )
+  }
+  return { sent, failed: claimed.total - sent }
 }

@@ -205,15 +205,30 @@ async function postInviterReward(tx: Queryable, binding: { inviterMemberId: numb
 }
 
 /**
+ * WeChat's risk rank of a person about to join through an invite, asked before the join's
+ * transaction opens (never while it holds locks); null when no invite is waiting for them.
+ * WeChat failing is not a pass: the reward then waits for a person to look.
+ */
+export async function inviteeRiskRank(db: Queryable, wechat: WechatAdapter, userId: number): Promise<number | null> {
+  const { rows } = await db.query<{ openid: string }>(
+    `SELECT u.openid FROM referral_bindings b JOIN users u ON u.id = b.invitee_user_id WHERE b.invitee_user_id = $1 AND b.status = 'pending'`,
+    [userId]
+  )
+  if (rows.length === 0) return null
+  const rules = await loadReferralRules(db)
+  return wechat.userRiskRank({ openid: rows[0].openid, scene: 0 }).catch(() => rules.holdRiskRank)
+}
+
+/**
  * The invitee just joined (same transaction as the join): the inviter earns the points (the
  * ledger event is the invitee's membership, so it can never post twice) unless the day's limit
  * is reached; a risky invitee holds the reward for review; the friend gets the new-member coupon.
  * Rewards of one inviter take turns on the lock of their invite code, so the limit holds under
  * concurrency.
  */
-export async function rewardReferral(tx: Queryable, wechat: WechatAdapter, join: { userId: number; memberId: number; memberNo: string; now: Date }) {
-  const { rows } = await tx.query<{ id: number; inviterMemberId: number; openid: string; nickname: string | null }>(
-    `SELECT b.id, b.inviter_member_id AS "inviterMemberId", u.openid, u.nickname
+export async function rewardReferral(tx: Queryable, join: { userId: number; memberId: number; memberNo: string; riskRank: number | null; now: Date }) {
+  const { rows } = await tx.query<{ id: number; inviterMemberId: number; nickname: string | null }>(
+    `SELECT b.id, b.inviter_member_id AS "inviterMemberId", u.nickname
      FROM referral_bindings b JOIN users u ON u.id = b.invitee_user_id
      WHERE b.invitee_user_id = $1 AND b.status = 'pending' FOR UPDATE OF b`,
     [join.userId]
@@ -236,9 +251,8 @@ export async function rewardReferral(tx: Queryable, wechat: WechatAdapter, join:
   if (counted[0].n >= rules.dailyRewardLimit) {
     await settle({ status: 'ineligible', reason: `邀请人今日奖励已达上限（${rules.dailyRewardLimit} 人）`, points: 0, held: false, rewardedOn: null })
   } else {
-    // WeChat's risk check failing is not a pass: the reward waits for a person to look.
-    const risk = await wechat.userRiskRank({ openid: binding.openid, scene: 0 }).catch(() => rules.holdRiskRank)
-    const held = risk >= rules.holdRiskRank
+    // No rank (the invite appeared after it was asked for) is not a pass either.
+    const held = (join.riskRank ?? rules.holdRiskRank) >= rules.holdRiskRank
     await settle({ status: 'joined', reason: held ? '风险审核中' : null, points: rules.inviterPoints, held, rewardedOn: today })
     if (!held) await postInviterReward(tx, { inviterMemberId: binding.inviterMemberId, inviteeMemberId: join.memberId, friend: maskedName(binding.nickname, join.memberNo) }, rules.inviterPoints, join.now)
   }

@@ -1,6 +1,7 @@
 import type { MemberTier, TierDetail } from '../../../../types/tiers'
 import type { Database, Queryable } from '../../db'
 import { AppError } from '../../http/errors'
+import { MESSAGE_CLAIM_STALE_MS } from '../points/jobs'
 import type { WechatAdapter } from '../../wechat'
 import { issueCoupon } from '../coupons/service'
 import { earnPoints } from '../points/ledger'
@@ -274,29 +275,35 @@ export async function issueMonthlyTierCoupons(db: Database, now: Date, batchSize
   return issued
 }
 
-/** Sends queued tier-up subscribe messages; each claimed with SKIP LOCKED so replicas never send one twice. */
+/**
+ * Tier-up subscribe messages: claimed in a short transaction (SKIP LOCKED), sent outside any, then
+ * recorded; a claim whose job died before recording is marked failed and never sent again.
+ */
 export async function sendTierNotices(db: Database, wechat: WechatAdapter, templateId: string | null, now: Date, batchSize = 50) {
   if (!templateId) return { sent: 0, failed: 0 }
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ id: number; openid: string; tierName: string }>(
-      `SELECT n.id, u.openid, t.name AS "tierName" FROM tier_notices n JOIN members m ON m.id = n.member_id
-       JOIN users u ON u.id = m.user_id JOIN tiers t ON t.code = n.tier_code
-       WHERE n.sent_at IS NULL AND NOT n.failed ORDER BY n.id LIMIT $1 FOR UPDATE OF n SKIP LOCKED`,
-      [batchSize]
-    )
-    let sent = 0
-    for (const notice of rows) {
-      const delivered = await wechat
-        .sendSubscribeMessage({
-          openid: notice.openid,
-          templateId,
-          page: 'pages/tier/index',
-          data: { thing1: { value: `恭喜升级为${notice.tierName}` }, time2: { value: now.toISOString().slice(0, 10) } }
-        })
-        .catch(() => false)
-      if (delivered) sent += 1
-      await tx.query('UPDATE tier_notices SET sent_at = $2, failed = $3 WHERE id = $1', [notice.id, delivered ? now : null, !delivered])
-    }
-    return { sent, failed: rows.length - sent }
-  })
+  await db.query('UPDATE tier_notices SET failed = true WHERE sent_at IS NULL AND NOT failed AND claimed_at < $1', [new Date(now.getTime() - MESSAGE_CLAIM_STALE_MS)])
+  const { rows } = await db.query<{ id: number; openid: string; tierName: string }>(
+    `WITH claimed AS (
+       UPDATE tier_notices SET claimed_at = $2 WHERE id IN (
+         SELECT id FROM tier_notices WHERE sent_at IS NULL AND NOT failed AND claimed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+       ) RETURNING id, member_id, tier_code
+     )
+     SELECT c.id, u.openid, t.name AS "tierName" FROM claimed c JOIN members m ON m.id = c.member_id
+     JOIN users u ON u.id = m.user_id JOIN tiers t ON t.code = c.tier_code ORDER BY c.id`,
+    [batchSize, now]
+  )
+  let sent = 0
+  for (const notice of rows) {
+    const delivered = await wechat
+      .sendSubscribeMessage({
+        openid: notice.openid,
+        templateId,
+        page: 'pages/tier/index',
+        data: { thing1: { value: `恭喜升级为${notice.tierName}` }, time2: { value: now.toISOString().slice(0, 10) } }
+      })
+      .catch(() => false)
+    if (delivered) sent += 1
+    await db.query('UPDATE tier_notices SET sent_at = $2, failed = $3 WHERE id = $1', [notice.id, delivered ? now : null, !delivered])
+  }
+  return { sent, failed: rows.length - sent }
 }
