@@ -241,6 +241,12 @@ export async function assertLedgerConsistent(db: Database, memberId: number) {
     [memberId]
   )
   assert.equal(overdrawn, 0, 'no lot gives out more than it held')
+  const { rows: [growth] } = await db.query<{ growth: number; entries: number }>(
+    `SELECT m.growth, (SELECT COALESCE(sum(g.amount), 0)::int FROM growth_entries g WHERE g.member_id = m.id) AS entries
+     FROM members m WHERE m.id = $1`,
+    [memberId]
+  )
+  assert.equal(growth.entries, growth.growth, 'growth = Σ growth entries')
 }
 
 /** A SKU of its own for a test, so tests on a shared database never share stock. */

@@ -9,6 +9,7 @@ import {
   count,
   DAY,
   memberCall,
+  newKey,
   newMember,
   newSku,
   operatorCall,
@@ -88,6 +89,43 @@ describe('tiers', () => {
     const after = await tierOf(token)
     assert.deepEqual([after.tier.code, after.growth], ['silver', 600])
     assert.ok(after.review.at, 'the review date is shown')
+  })
+
+  test('growth entries add up to the member\'s growth, also when a refund finds less growth left than it would take', async () => {
+    const { token, memberId } = await newMember(t)
+    const till = (url: string, payload?: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url, headers: { 'x-cashier-key': 'dev-cashier-key', 'idempotency-key': newKey() }, ...(payload && { payload }) })
+    const sale = async (receiptNo: string, goodsAmount: number) => {
+      const code = (await memberCall(t, fresh(token), 'GET', '/api/members/me/code')).json().code
+      const sold = await till('/api/cashier/sales', { storeCode: 'SH001', receiptNo, memberCode: code, goodsAmount })
+      assert.equal(sold.statusCode, 200, sold.body)
+    }
+    const growth = async () => {
+      const { rows } = await t.db.query<{ growth: number; entries: number }>(
+        `SELECT growth, (SELECT COALESCE(sum(amount), 0)::int FROM growth_entries WHERE member_id = $1) AS entries FROM members WHERE id = $1`,
+        [memberId]
+      )
+      return [rows[0].growth, rows[0].entries]
+    }
+    await sale(`G1-${memberId}`, 100_000) // 1,000 growth: 银卡, reviewed a year from now
+    t.clock.advance(200 * DAY)
+    await sale(`G2-${memberId}`, 30_000)
+    assert.deepEqual(await growth(), [1300, 1300])
+    // 300 in the last 12 months misses 银卡's keep threshold of 500: down to 普通会员, 1,000 lapses.
+    assert.ok((await reviewDueTiers(t.db, new Date(start.getTime() + 366 * DAY))).lowered >= 1)
+    assert.deepEqual(await growth(), [300, 300])
+    t.clock.set(new Date(start.getTime() + 400 * DAY))
+    // The first sale's refund would take 1,000; only 300 is left, and that is what its entry says.
+    assert.equal((await till(`/api/cashier/sales/SH001/G1-${memberId}/refund`)).statusCode, 200)
+    assert.deepEqual(await growth(), [0, 0])
+    const { rows } = await t.db.query<{ amount: number }>("SELECT amount FROM growth_entries WHERE member_id = $1 AND event_type = 'store_refund'", [memberId])
+    assert.deepEqual(rows, [{ amount: -300 }])
+    // With growth at 0 a refund takes nothing and posts no entry (an entry is never 0).
+    assert.equal((await till(`/api/cashier/sales/SH001/G2-${memberId}/refund`)).statusCode, 200)
+    assert.deepEqual(await growth(), [0, 0])
+    await sale(`G3-${memberId}`, 5_000)
+    assert.deepEqual(await growth(), [50, 50], 'the next payment counts in full')
+    await assertLedgerConsistent(t.db, memberId)
   })
 
   test('the yearly review keeps a tier whose keep threshold was reached and lowers the others by one; lapsed growth does not lift back at once', async () => {

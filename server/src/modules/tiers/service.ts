@@ -47,19 +47,28 @@ export interface GrowthChange {
  * Changes a member's growth, once per event, and upgrades the tier in the same transaction when
  * the new growth reaches a higher one (several at once if it jumps). Refunds lower growth but
  * never the tier: that waits for the yearly review. Locks the member row first.
+ *
+ * Growth never goes below 0, so a decrease larger than what is left (a refund of a sale whose
+ * growth already lapsed at the review) takes only what is left, and the entry records that
+ * amount, not the one asked for: the entries always add up to members.growth, which the review
+ * relies on when it sums the last 12 months. A decrease that finds growth at 0 posts nothing (an
+ * entry is never 0); its callers post each event once by their own state (a refund's status, a
+ * sale marked refunded), so a later replay cannot take growth from a newer payment.
  */
 export async function changeGrowth(tx: Queryable, change: GrowthChange): Promise<void> {
   if (change.amount === 0) return
   const member = await findMemberTier(tx, change.memberId, true)
+  const growth = Math.max(member.growth + change.amount, 0)
+  const applied = growth - member.growth
+  if (applied === 0) return
   const { rows } = await tx.query(
     `INSERT INTO growth_entries (member_id, amount, event_type, event_id, reason, created_at)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_type, event_id) DO NOTHING RETURNING id`,
-    [change.memberId, change.amount, change.event.type, change.event.id, change.reason, change.now]
+    [change.memberId, applied, change.event.type, change.event.id, change.reason, change.now]
   )
   if (rows.length === 0) return
-  const growth = Math.max(member.growth + change.amount, 0)
   await tx.query('UPDATE members SET growth = $2 WHERE id = $1', [change.memberId, growth])
-  if (change.amount < 0) return
+  if (applied < 0) return
   const tiers = await listTierDetails(tx)
   const current = tierOf(tiers, member.tierCode)
   const reached = tierForGrowth(tiers, growth)
