@@ -144,6 +144,38 @@ describe('coupons and checkout pricing', () => {
     assert.equal((await place(token, { items: [{ skuId, quantity: 1 }], couponId })).statusCode, 200, 'usable again')
   })
 
+  test('a member with hundreds of old coupons still gets every valid one at checkout, and each list shows its own status', async () => {
+    const { token, memberId, memberNo } = await newMember(t)
+    const skuId = await newSku(t, 5000, 10)
+    const small = await newTemplate({ kind: 'amount', amountOff: 100, threshold: 0 })
+    const now = t.clock.now().getTime()
+    // Straight into the table: hundreds through the API would be slow, and the limit is per template.
+    const bulk = (from: number, count: number, validFrom: number, validUntil: number) =>
+      t.db.query(
+        `INSERT INTO member_coupons (template_id, member_id, seq, source_type, source_id, valid_from, valid_until, issued_at)
+         SELECT $1, $2, g, 'test_bulk', concat($2::int, ':', g), $3, $4, $3 FROM generate_series($5::int, $6::int) g`,
+        [small, memberId, new Date(validFrom), new Date(validUntil), from, from + count - 1]
+      )
+    await bulk(1, 210, now - 60 * DAY, now - 30 * DAY) // long expired
+    await bulk(211, 210, now - DAY, now + DAY) // ¥1 off, expiring tomorrow: listed before the one below
+    const best = await issue(await newTemplate({ kind: 'amount', amountOff: 2000, threshold: 0 }, { validity: { days: 30 } }), memberNo)
+
+    const priced = (await preview(token, { items: [{ skuId, quantity: 1 }] })).json()
+    assert.equal(priced.couponId, best, 'the ¥20 coupon that expires last is still offered and preselected')
+    assert.equal(priced.coupons.length, 211, 'every unused, unexpired coupon is priced')
+    assert.equal((await place(token, { items: [{ skuId, quantity: 1 }], couponId: best })).statusCode, 200)
+
+    const list = async (status: string) => (await memberCall(t, token, 'GET', `/api/coupons?status=${status}`)).json().items as { id: number; status: string }[]
+    const expired = await list('expired')
+    assert.equal(expired.length, 200, 'expired coupons are listed although 210 others sort before them')
+    assert.ok(expired.every((c) => c.status === 'expired'))
+    const used = await list('used')
+    assert.deepEqual(used.map((c) => [c.id, c.status]), [[best, 'used']])
+    const available = await list('available')
+    assert.equal(available.length, 200)
+    assert.ok(available.every((c) => c.status === 'available'))
+  })
+
   test('a coupon past its date is listed as expired and cannot be used; one not yet valid says when it starts', async () => {
     const { token, memberNo } = await newMember(t)
     const skuId = await newSku(t, 5000, 10)

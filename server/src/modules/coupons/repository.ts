@@ -132,15 +132,32 @@ export async function findCoupon(db: Queryable, couponId: number): Promise<Membe
   return rows[0] ?? null
 }
 
-/** The member's coupons: unused and valid now (or soon) first, soonest to expire first, then the rest, newest first. */
-export async function listMemberCoupons(db: Queryable, memberId: number, now: Date): Promise<MemberCouponRow[]> {
+/** Which of a member's coupons to list: one status (as toMemberCoupon names it), or all. */
+export interface CouponListing {
+  status?: MemberCoupon['status']
+  /** At most this many; null for every one (checkout must see each coupon it could use). */
+  limit: number | null
+}
+
+/** The SQL condition of each status; it must agree with toMemberCoupon. */
+const STATUS_CONDITION: Record<MemberCoupon['status'], string> = {
+  available: 'c.used_order_id IS NULL AND c.valid_until > $2',
+  used: 'c.used_order_id IS NOT NULL',
+  expired: 'c.used_order_id IS NULL AND c.valid_until <= $2'
+}
+
+/**
+ * The member's coupons: unused and valid now (or soon) first, soonest to expire first, then the
+ * rest, newest first. The status is filtered here, before the limit: filtered after it, a member
+ * with many used or expired coupons would see fewer (or none) of the ones asked for.
+ */
+export async function listMemberCoupons(db: Queryable, memberId: number, now: Date, listing: CouponListing): Promise<MemberCouponRow[]> {
   const { rows } = await db.query<MemberCouponRow>(
-    `${COUPON_SELECT} WHERE c.member_id = $1
+    `${COUPON_SELECT} WHERE c.member_id = $1${listing.status ? ` AND ${STATUS_CONDITION[listing.status]}` : ''}
      ORDER BY (c.used_order_id IS NULL AND c.valid_until > $2) DESC,
               CASE WHEN c.used_order_id IS NULL AND c.valid_until > $2 THEN c.valid_until END ASC,
-              c.id DESC
-     LIMIT 200`,
-    [memberId, now]
+              c.id DESC${listing.limit !== null ? ' LIMIT $3' : ''}`,
+    listing.limit !== null ? [memberId, now, listing.limit] : [memberId, now]
   )
   return rows
 }

@@ -32,7 +32,8 @@ export interface CheckoutCoupon {
 
 /** The member's unused, unexpired coupons priced for this order: usable ones first, the biggest discount first. */
 export async function couponsForCheckout(db: Queryable, memberId: number, goodsAmount: number, now: Date): Promise<CheckoutCoupon[]> {
-  const rows = (await listMemberCoupons(db, memberId, now)).filter((row) => row.usedOrderNo === null && row.validUntil > now)
+  // Every unused, unexpired coupon, without a limit: the best one for this order may expire last.
+  const rows = await listMemberCoupons(db, memberId, now, { status: 'available', limit: null })
   const priced = rows.map((row): CheckoutCoupon => {
     const coupon = toMemberCoupon(row, now)
     if (row.validFrom > now) {
@@ -92,7 +93,11 @@ export async function issueCoupon(db: Queryable, issue: CouponIssue): Promise<Me
   })
 }
 
+/** 我的优惠券 has no pages: it shows this many of the status asked for. */
+export const MEMBER_COUPON_LIST_LIMIT = 200
+
+/** 我的优惠券, one status or all. */
 export async function memberCoupons(db: Queryable, memberId: number, status: MemberCoupon['status'] | undefined, now: Date) {
-  const coupons = (await listMemberCoupons(db, memberId, now)).map((row) => toMemberCoupon(row, now))
-  return status ? coupons.filter((coupon) => coupon.status === status) : coupons
+  const rows = await listMemberCoupons(db, memberId, now, { status, limit: MEMBER_COUPON_LIST_LIMIT })
+  return rows.map((row) => toMemberCoupon(row, now))
 }
