@@ -96,11 +96,24 @@ const WECHAT_PAY_ENV = [
   'WXPAY_NOTIFY_URL'
 ] as const
 
-/** All of the merchant's settings, or none: half a configuration is an error, not the dev provider. */
+/**
+ * All of the merchant's settings, or none: half a configuration is an error, not the dev provider.
+ * While WeChat Pay rotates its public key, WXPAY_NEXT_PUBLIC_KEY_ID and WXPAY_NEXT_PUBLIC_KEY_FILE
+ * name the new key too (both or neither), so what it signs with either key is trusted; once it
+ * signs only with the new one, that becomes WXPAY_PUBLIC_KEY_ID/FILE and the next pair is removed.
+ */
 function wechatPayOptions(env: NodeJS.ProcessEnv, appId: string | undefined): WechatPayOptions | null {
+  const nextKeyEnv = ['WXPAY_NEXT_PUBLIC_KEY_ID', 'WXPAY_NEXT_PUBLIC_KEY_FILE'] as const
   const missing = WECHAT_PAY_ENV.filter((name) => !env[name])
-  if (missing.length === WECHAT_PAY_ENV.length) return null
+  const nextKeySet = nextKeyEnv.filter((name) => env[name])
+  if (missing.length === WECHAT_PAY_ENV.length && nextKeySet.length === 0) return null
   if (missing.length > 0 || !appId) throw new Error(`WeChat Pay needs ${[...missing, ...(appId ? [] : ['WX_APPID'])].join(', ')}`)
+  if (nextKeySet.length === 1) {
+    throw new Error(`WeChat Pay's next public key needs ${nextKeyEnv.filter((name) => !env[name]).join(', ')} as well`)
+  }
+  if (nextKeySet.length === 2 && env.WXPAY_NEXT_PUBLIC_KEY_ID === env.WXPAY_PUBLIC_KEY_ID) {
+    throw new Error('WXPAY_NEXT_PUBLIC_KEY_ID must differ from WXPAY_PUBLIC_KEY_ID (it names the key WeChat Pay rotates to)')
+  }
   return {
     mchId: env.WXPAY_MCHID!,
     appId,
@@ -109,6 +122,8 @@ function wechatPayOptions(env: NodeJS.ProcessEnv, appId: string | undefined): We
     apiV3Key: env.WXPAY_APIV3_KEY!,
     platformPublicKeyId: env.WXPAY_PUBLIC_KEY_ID!,
     platformPublicKey: readFileSync(env.WXPAY_PUBLIC_KEY_FILE!, 'utf8'),
+    nextPlatformPublicKey:
+      nextKeySet.length === 2 ? { id: env.WXPAY_NEXT_PUBLIC_KEY_ID!, publicKey: readFileSync(env.WXPAY_NEXT_PUBLIC_KEY_FILE!, 'utf8') } : null,
     apiBase: env.WXPAY_API_BASE ?? 'https://api.mch.weixin.qq.com',
     notifyUrl: env.WXPAY_NOTIFY_URL!
   }

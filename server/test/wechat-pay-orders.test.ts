@@ -22,9 +22,12 @@ describe('orders paid and refunded through WeChat Pay (a local fake of it)', () 
   let t: TestApp
   let fake: FakeWechatPay
   let wechatPay: WechatPay
+  /** WeChat Pay's next public key: the app trusts it as well, as during a rotation. */
+  let nextKey: { id: string; publicKey: string }
   before(async () => {
     fake = await startFakeWechatPay({ notifyUrl: 'https://mall.example.com/api/pay/wechat/notify' })
-    wechatPay = createWechatPay(fake.options)
+    nextKey = fake.newPlatformKey()
+    wechatPay = createWechatPay({ ...fake.options, nextPlatformPublicKey: nextKey })
     // Notifies are signed with the real time, and checked against the app's clock.
     t = await startTestApp({ wechatPay, now: Date.now() })
   })
@@ -91,6 +94,33 @@ describe('orders paid and refunded through WeChat Pay (a local fake of it)', () 
     await wechatPay.prepayJsapi({ outTradeNo: '99990000111122223333', description: '别家订单', totalFen: 100, payerOpenid: 'o-someone', expiresAt: new Date(Date.now() + 10 * MINUTE) })
     assertApiError(await deliver('/api/pay/wechat/notify', fake.pay('99990000111122223333')), 'PAY_NOTIFY_REJECTED', 'unknown order')
     assert.deepEqual(await snapshot(t.db), before)
+  })
+
+  test('a genuine notify of a payment made in another app of the same merchant is rejected and changes nothing', async () => {
+    const { order } = await prepaidOrder()
+    const before = await snapshot(t.db)
+    assertApiError(await deliver('/api/pay/wechat/notify', fake.pay(order.orderNo, { appid: 'wx0000000000000000' })), 'PAY_NOTIFY_REJECTED', 'another appid')
+    assert.deepEqual(await snapshot(t.db), before)
+    assert.equal((await t.db.query<{ status: string }>('SELECT status FROM orders WHERE order_no = $1', [order.orderNo])).rows[0].status, 'pending_payment')
+  })
+
+  test('while WeChat Pay rotates its public key, an order is paid and its notify accepted with either key', async () => {
+    const before = await prepaidOrder()
+    fake.signWith(nextKey.id)
+    try {
+      // Prepay answers and the notify are now signed with the new key.
+      const { token, memberId, order } = await prepaidOrder()
+      const notify = fake.pay(order.orderNo)
+      assert.equal(notify.headers['Wechatpay-Serial'], nextKey.id)
+      assert.equal((await deliver('/api/pay/wechat/notify', notify)).statusCode, 200)
+      assert.equal((await orderOf(token, order.orderNo)).status, 'paid')
+      await assertLedgerConsistent(t.db, memberId)
+      // The order prepaid before the switch is paid with a notify signed by the new key too.
+      assert.equal((await deliver('/api/pay/wechat/notify', fake.pay(before.order.orderNo))).statusCode, 200)
+      assert.equal((await orderOf(before.token, before.order.orderNo)).status, 'paid')
+    } finally {
+      fake.signWith(fake.options.platformPublicKeyId)
+    }
   })
 
   test('a payment whose notify never came is found by a query when the member looks at the order', async () => {

@@ -1,7 +1,11 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createPublicKey, createVerify, generateKeyPairSync, randomUUID } from 'node:crypto'
-import { createWechatPay, PayNotifyRejected, type WechatPay } from '../src/wechat/pay'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { loadConfig } from '../src/config'
+import { createWechatPay, PayNotifyRejected, WechatPayApiError, type WechatPay } from '../src/wechat/pay'
 import { startFakeWechatPay, type FakeWechatPay } from './support/fake-wechat-pay'
 
 let fake: FakeWechatPay
@@ -213,4 +217,92 @@ test('the fake refuses requests not signed with the merchant key', async () => {
   const stranger = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
   const impostor = createWechatPay({ ...fake.options, merchantPrivateKey: stranger.privateKey })
   await assert.rejects(impostor.queryPayment(tradeNo()), /SIGN_ERROR/)
+})
+
+test('a genuine notify or query answer for another app of the same merchant is refused', async () => {
+  const { outTradeNo } = await prepaid()
+  const now = new Date()
+  // A merchant may serve several apps (another mini-program, an official account).
+  const otherApp = fake.pay(outTradeNo, { appid: 'wx0000000000000000' })
+  assert.throws(() => pay.parsePaymentNotify(otherApp.headers, otherApp.body, now), rejection('wrong_appid'))
+
+  const genuine = fake.pay(outTradeNo)
+  assert.equal(pay.parsePaymentNotify(genuine.headers, genuine.body, now).outTradeNo, outTradeNo)
+  // The same merchant configured for another mini-program takes neither this one's notify nor its query.
+  const elsewhere = createWechatPay({ ...fake.options, appId: 'wx1111111111111111' })
+  assert.throws(() => elsewhere.parsePaymentNotify(genuine.headers, genuine.body, now), rejection('wrong_appid'))
+  await assert.rejects(elsewhere.queryPayment(outTradeNo), (error: unknown) => error instanceof WechatPayApiError && error.code === 'APPID_MISMATCH')
+})
+
+test('during a public-key rotation what WeChat Pay signs with either key is trusted; without the next key, the new one is not', async () => {
+  const next = fake.newPlatformKey()
+  const rotating = createWechatPay({ ...fake.options, nextPlatformPublicKey: next })
+  const now = new Date()
+  try {
+    const { outTradeNo } = await prepaid(1200)
+    const oldSigned = fake.pay(outTradeNo)
+    assert.equal(rotating.parsePaymentNotify(oldSigned.headers, oldSigned.body, now).tradeState, 'SUCCESS')
+    assert.equal((await rotating.queryPayment(outTradeNo))?.tradeState, 'SUCCESS')
+
+    fake.signWith(next.id)
+    const newSigned = fake.pay(outTradeNo)
+    assert.equal(newSigned.headers['Wechatpay-Serial'], next.id)
+    assert.equal(rotating.parsePaymentNotify(newSigned.headers, newSigned.body, now).outTradeNo, outTradeNo)
+    assert.equal((await rotating.queryPayment(outTradeNo))?.tradeState, 'SUCCESS', 'answers signed with the new key verify')
+    const refund = await rotating.refund({ outTradeNo, outRefundNo: `R${outTradeNo}`, reason: 'rotation', refundFen: 1200, totalFen: 1200, notifyUrl: '/refund' })
+    const refunded = fake.refundNotify(refund.outRefundNo)
+    assert.equal(rotating.parseRefundNotify(refunded.headers, refunded.body, now).status, 'SUCCESS')
+
+    // An adapter that knows only the old key refuses the new one's notifies and answers.
+    assert.throws(() => pay.parsePaymentNotify(newSigned.headers, newSigned.body, now), rejection('wrong_serial'))
+    await assert.rejects(pay.queryPayment(outTradeNo), /EV3_RES_HEADER_PLATFORM_SERIAL/)
+    // Naming the new key does not make the old key's signature pass for it, nor a stranger's.
+    assert.throws(() => rotating.parsePaymentNotify({ ...oldSigned.headers, 'Wechatpay-Serial': next.id }, oldSigned.body, now), rejection('bad_signature'))
+    assert.throws(() => rotating.parsePaymentNotify({ ...newSigned.headers, 'Wechatpay-Serial': 'PUB_KEY_ID_0000000000' }, newSigned.body, now), rejection('wrong_serial'))
+
+    // After the rotation the new key is the one in use and the old one is dropped.
+    const rotated = createWechatPay({ ...fake.options, platformPublicKeyId: next.id, platformPublicKey: next.publicKey })
+    assert.equal(rotated.parsePaymentNotify(newSigned.headers, newSigned.body, now).outTradeNo, outTradeNo)
+    assert.throws(() => rotated.parsePaymentNotify(oldSigned.headers, oldSigned.body, now), rejection('wrong_serial'))
+    assert.equal((await rotated.queryPayment(outTradeNo))?.tradeState, 'REFUND')
+  } finally {
+    fake.signWith(fake.options.platformPublicKeyId)
+  }
+  assert.throws(() => createWechatPay({ ...fake.options, nextPlatformPublicKey: { id: fake.options.platformPublicKeyId, publicKey: next.publicKey } }), /id of its own/)
+})
+
+test('config: the next public key is optional, and takes both of its settings', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'loyalty-mall-wxpay-'))
+  try {
+    const file = (name: string, pem: string) => {
+      const at = path.join(dir, name)
+      writeFileSync(at, pem)
+      return at
+    }
+    const next = fake.newPlatformKey()
+    const env: NodeJS.ProcessEnv = {
+      NODE_ENV: 'test',
+      WX_APPID: fake.options.appId,
+      WX_SECRET: 'x'.repeat(32),
+      WXPAY_MCHID: fake.options.mchId,
+      WXPAY_MERCHANT_SERIAL: fake.options.merchantSerial,
+      WXPAY_PRIVATE_KEY_FILE: file('merchant.pem', fake.options.merchantPrivateKey),
+      WXPAY_APIV3_KEY: fake.options.apiV3Key,
+      WXPAY_PUBLIC_KEY_ID: fake.options.platformPublicKeyId,
+      WXPAY_PUBLIC_KEY_FILE: file('wechatpay.pem', fake.options.platformPublicKey),
+      WXPAY_NOTIFY_URL: 'https://mall.example.com/api/pay/wechat/notify'
+    }
+    const nextFile = file('wechatpay-next.pem', next.publicKey)
+    assert.equal(loadConfig(env).wechatPay?.nextPlatformPublicKey, null)
+    const rotating = loadConfig({ ...env, WXPAY_NEXT_PUBLIC_KEY_ID: next.id, WXPAY_NEXT_PUBLIC_KEY_FILE: nextFile }).wechatPay
+    assert.deepEqual(rotating?.nextPlatformPublicKey, next)
+    assert.equal(rotating?.platformPublicKeyId, fake.options.platformPublicKeyId)
+    assert.throws(() => loadConfig({ ...env, WXPAY_NEXT_PUBLIC_KEY_ID: next.id }), /WXPAY_NEXT_PUBLIC_KEY_FILE/)
+    assert.throws(() => loadConfig({ ...env, WXPAY_NEXT_PUBLIC_KEY_FILE: nextFile }), /WXPAY_NEXT_PUBLIC_KEY_ID/)
+    assert.throws(() => loadConfig({ ...env, WXPAY_NEXT_PUBLIC_KEY_ID: env.WXPAY_PUBLIC_KEY_ID, WXPAY_NEXT_PUBLIC_KEY_FILE: nextFile }), /must differ/)
+    // A next key alone is half a configuration, not the dev provider.
+    assert.throws(() => loadConfig({ NODE_ENV: 'test', WXPAY_NEXT_PUBLIC_KEY_ID: next.id, WXPAY_NEXT_PUBLIC_KEY_FILE: nextFile }), /WeChat Pay needs/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

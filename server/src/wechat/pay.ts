@@ -9,10 +9,15 @@ export interface WechatPayOptions {
   merchantPrivateKey: string
   /** 32 bytes */
   apiV3Key: string
-  /** PUB_KEY_ID_... */
+  /** PUB_KEY_ID_...: the WeChat Pay public key in use, named in our requests' Wechatpay-Serial. */
   platformPublicKeyId: string
   /** PEM */
   platformPublicKey: string
+  /**
+   * While WeChat Pay rotates its public key it signs with the old one or the new one, each naming
+   * itself in Wechatpay-Serial: the second key is trusted as well until the rotation is over.
+   */
+  nextPlatformPublicKey?: { id: string; publicKey: string } | null
   /** https://api.mch.weixin.qq.com in production. */
   apiBase: string
   /** The payment notify URL; refund notify URLs are resolved against it. */
@@ -52,7 +57,7 @@ export interface RefundState {
 
 export class PayNotifyRejected extends Error {
   constructor(
-    readonly reason: 'bad_signature' | 'stale_timestamp' | 'bad_payload' | 'wrong_serial',
+    readonly reason: 'bad_signature' | 'stale_timestamp' | 'bad_payload' | 'wrong_serial' | 'wrong_appid',
     message?: string
   ) {
     super(message ?? `WeChat Pay notify rejected: ${reason}`)
@@ -92,7 +97,8 @@ export interface WechatPay {
   queryRefund(outRefundNo: string): Promise<RefundState | null>
   /**
    * Verifies a payment notify (Wechatpay-Timestamp/-Nonce/-Signature/-Serial over the raw body,
-   * timestamp within 300 s of `now`, serial is the platform public key id) and decrypts its resource.
+   * timestamp within 300 s of `now`, serial names one of the trusted platform public keys), decrypts
+   * its resource and checks that it is this merchant's payment for this mini-program (mchid, appid).
    * Throws PayNotifyRejected.
    */
   parsePaymentNotify(headers: Record<string, string | string[] | undefined>, rawBody: string, now: Date): PaymentState
@@ -112,7 +118,13 @@ export function rfc3339Beijing(date: Date): string {
 
 export function createWechatPay(options: WechatPayOptions): WechatPay {
   const merchantKey = Rsa.from(options.merchantPrivateKey, Rsa.KEY_TYPE_PRIVATE)
-  const platformKey = Rsa.from(options.platformPublicKey, Rsa.KEY_TYPE_PUBLIC)
+  // Every key WeChat Pay may sign with, by the id it names in Wechatpay-Serial.
+  const platformKeys = new Map([[options.platformPublicKeyId, Rsa.from(options.platformPublicKey, Rsa.KEY_TYPE_PUBLIC)]])
+  const next = options.nextPlatformPublicKey
+  if (next) {
+    if (next.id === options.platformPublicKeyId) throw new Error('the next WeChat Pay public key must have an id of its own')
+    platformKeys.set(next.id, Rsa.from(next.publicKey, Rsa.KEY_TYPE_PUBLIC))
+  }
 
   // Built as a variable because the library's typing of jsonBased lists only its own keys, while it
   // passes the whole object on to axios.create.
@@ -120,7 +132,8 @@ export function createWechatPay(options: WechatPayOptions): WechatPay {
     mchid: options.mchId,
     serial: options.merchantSerial,
     privateKey: merchantKey,
-    certs: { [options.platformPublicKeyId]: platformKey },
+    // The library picks the key a response names in Wechatpay-Serial, so during a rotation both verify.
+    certs: Object.fromEntries(platformKeys),
     baseURL: options.apiBase,
     timeout: TIMEOUT_MS,
     headers: { 'Wechatpay-Serial': options.platformPublicKeyId },
@@ -161,7 +174,8 @@ export function createWechatPay(options: WechatPayOptions): WechatPay {
     const signature = header('wechatpay-signature')
     const serial = header('wechatpay-serial')
     if (!timestamp || !nonce || !signature || !serial) throw new PayNotifyRejected('bad_signature', 'WeChat Pay notify: signature headers missing')
-    if (serial !== options.platformPublicKeyId) throw new PayNotifyRejected('wrong_serial', `WeChat Pay notify signed by unknown key ${serial}`)
+    const platformKey = platformKeys.get(serial)
+    if (!platformKey) throw new PayNotifyRejected('wrong_serial', `WeChat Pay notify signed by unknown key ${serial}`)
     // Whole seconds on both sides, as WeChat Pay's own SDKs count the 300 s.
     const skew = Math.abs(Math.floor(now.getTime() / 1000) - Number(timestamp))
     if (!(skew <= NOTIFY_MAX_SKEW_SECONDS)) throw new PayNotifyRejected('stale_timestamp', `WeChat Pay notify timestamp ${timestamp} is ${skew} s off`)
@@ -203,8 +217,13 @@ export function createWechatPay(options: WechatPayOptions): WechatPay {
     },
 
     async queryPayment(outTradeNo) {
-      const transaction = await find(`${tradeNoPath(outTradeNo)}?mchid=${encodeURIComponent(options.mchId)}`)
-      return transaction === null ? null : toPaymentState(transaction)
+      const url = `${tradeNoPath(outTradeNo)}?mchid=${encodeURIComponent(options.mchId)}`
+      const transaction = await find(url)
+      if (transaction === null) return null
+      // A merchant may serve several apps: a payment made in another one is not this order's.
+      const appId = appIdOf(transaction)
+      if (appId !== options.appId) throw new WechatPayApiError(null, 'APPID_MISMATCH', `WeChat Pay GET ${url}: paid in app ${appId}, not ${options.appId}`)
+      return toPaymentState(transaction)
     },
 
     async closePayment(outTradeNo) {
@@ -229,6 +248,10 @@ export function createWechatPay(options: WechatPayOptions): WechatPay {
 
     parsePaymentNotify(headers, rawBody, now) {
       const transaction = verifiedResource(headers, rawBody, now, 'transaction')
+      // Genuine and for this merchant, but a merchant may serve several apps (another mini-program,
+      // an official account): a payment made in another app must not pay an order of this one.
+      const appId = appIdOf(transaction)
+      if (appId !== options.appId) throw new PayNotifyRejected('wrong_appid', `WeChat Pay notify for app ${appId}, not ${options.appId}`)
       try {
         return toPaymentState(transaction)
       } catch (error) {
@@ -246,6 +269,11 @@ export function createWechatPay(options: WechatPayOptions): WechatPay {
       }
     }
   }
+}
+
+function appIdOf(transaction: unknown): string | undefined {
+  const appid = (transaction as { appid?: unknown } | null)?.appid
+  return typeof appid === 'string' ? appid : undefined
 }
 
 function safeVerify(message: string, signature: string, key: ReturnType<typeof Rsa.from>): boolean {

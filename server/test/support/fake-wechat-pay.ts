@@ -9,14 +9,21 @@ export interface FakeWechatPay {
   url: string
   /** Fresh keys and ids, pointing at this fake. */
   options: WechatPayOptions
-  /** Simulates the payer paying: marks the order SUCCESS and returns the notify WeChat Pay would POST. */
-  pay(outTradeNo: string, overrides?: { totalFen?: number; timestamp?: number }): { headers: Record<string, string>; body: string }
+  /**
+   * Simulates the payer paying: marks the order SUCCESS and returns the notify WeChat Pay would POST.
+   * `appid` reports the payment as made in another app of the same merchant.
+   */
+  pay(outTradeNo: string, overrides?: { totalFen?: number; timestamp?: number; appid?: string }): { headers: Record<string, string>; body: string }
   /** The refund notify for a refund the fake holds; also moves the refund to that status. */
   refundNotify(outRefundNo: string, status?: RefundStatus): { headers: Record<string, string>; body: string }
   /** Requests the fake received, for asserting what was sent. */
   requests: { method: string; path: string; body: unknown }[]
   /** When set, responses carry a signature that does not match their body. */
   corruptResponses: boolean
+  /** WeChat Pay issues a new public key (a rotation begins); it signs nothing until signWith names it. */
+  newPlatformKey(): { id: string; publicKey: string }
+  /** From now on responses and notifies are signed with this key (its id in Wechatpay-Serial). */
+  signWith(id: string): void
   close(): Promise<void>
 }
 
@@ -72,6 +79,9 @@ export async function startFakeWechatPay(opts: { notifyUrl?: string } = {}): Pro
     apiBase: '',
     notifyUrl: opts.notifyUrl ?? 'http://127.0.0.1/unused'
   }
+  // Every key issued so far by id: requests may name any of them, answers are signed with `signing`.
+  const platformKeys = new Map([[options.platformPublicKeyId, platform]])
+  let signing = options.platformPublicKeyId
   const orders = new Map<string, Order>()
   const refunds = new Map<string, Refund>()
 
@@ -80,8 +90,8 @@ export async function startFakeWechatPay(opts: { notifyUrl?: string } = {}): Pro
     return {
       'Wechatpay-Timestamp': String(timestamp),
       'Wechatpay-Nonce': nonce,
-      'Wechatpay-Signature': Rsa.sign(Formatter.response(timestamp, nonce, body), platform.privateKey),
-      'Wechatpay-Serial': options.platformPublicKeyId
+      'Wechatpay-Signature': Rsa.sign(Formatter.response(timestamp, nonce, body), platformKeys.get(signing)!.privateKey),
+      'Wechatpay-Serial': signing
     }
   }
 
@@ -203,8 +213,8 @@ export async function startFakeWechatPay(opts: { notifyUrl?: string } = {}): Pro
       fake.requests.push({ method, path: url.pathname, body })
       const [status, answer] = !authorized(req, `${url.pathname}${url.search}`, rawBody)
         ? error(401, 'SIGN_ERROR', 'signature verification failed')
-        : req.headers['wechatpay-serial'] !== options.platformPublicKeyId
-          ? error(400, 'PARAM_ERROR', 'Wechatpay-Serial must name the platform public key')
+        : !platformKeys.has(String(req.headers['wechatpay-serial']))
+          ? error(400, 'PARAM_ERROR', 'Wechatpay-Serial must name a platform public key')
           : route(method, url, body)
       const text = answer ? JSON.stringify(answer) : ''
       // A trailing space signs a body that differs from the one sent by a single byte.
@@ -231,6 +241,7 @@ export async function startFakeWechatPay(opts: { notifyUrl?: string } = {}): Pro
       const { prepay_id: _prepayId, ...transaction } = order
       const reported = {
         ...transaction,
+        ...(overrides.appid && { appid: overrides.appid }),
         trade_type: 'JSAPI',
         trade_state_desc: '支付成功',
         bank_type: 'OTHERS',
@@ -245,6 +256,16 @@ export async function startFakeWechatPay(opts: { notifyUrl?: string } = {}): Pro
       if (status === 'SUCCESS') refund.success_time = rfc3339Beijing(new Date())
       const { status: refundStatus, create_time: _createTime, ...rest } = refund
       return notify(`REFUND.${status}`, 'refund', { ...rest, mchid: options.mchId, refund_status: refundStatus, user_received_account: '支付用户零钱' })
+    },
+    newPlatformKey() {
+      const pair = rsaKeyPair()
+      const id = `PUB_KEY_ID_0119${digits(28)}`
+      platformKeys.set(id, pair)
+      return { id, publicKey: pair.publicKey }
+    },
+    signWith(id) {
+      if (!platformKeys.has(id)) throw new Error(`fake WeChat Pay has no key ${id}`)
+      signing = id
     },
     close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())))
   }
