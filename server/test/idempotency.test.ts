@@ -1,6 +1,21 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { assertApiError, bearer, count, newKey, snapshot, startTestApp, userIdOf, type TestApp } from './helpers'
+import {
+  assertApiError,
+  assertLedgerConsistent,
+  bearer,
+  count,
+  newKey,
+  newMember,
+  newSku,
+  pointsOf,
+  shippingAddress,
+  snapshot,
+  startTestApp,
+  stockOf,
+  userIdOf,
+  type TestApp
+} from './helpers'
 
 describe('idempotent join under retries and races', () => {
   let t: TestApp
@@ -150,5 +165,47 @@ describe('idempotent join under retries and races', () => {
     for (const response of responses) assert.equal(response.statusCode, 200, response.body)
     assert.equal(responses.filter((response) => response.json().joinedNow).length, 10)
     for (const token of tokens) assert.deepEqual(await effects(token), ONE_JOIN)
+  })
+})
+
+describe('an order and its payment retried under their keys (the client lost the answer)', () => {
+  let t: TestApp
+  before(async () => {
+    t = await startTestApp()
+  })
+  after(() => t.close())
+
+  const post = (token: string, url: string, key: string, payload?: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url, headers: { ...bearer(token), 'idempotency-key': key }, ...(payload && { payload }) })
+
+  test('the retry is the same order: stock and points taken once; paying twice under one key pays once', async () => {
+    const { token, memberId } = await newMember(t) // 100 welcome points
+    const skuId = await newSku(t, 3000, 5)
+    const body = { items: [{ skuId, quantity: 2 }], pointsToUse: 100, address: shippingAddress }
+    const key = newKey()
+    const first = await post(token, '/api/orders', key, body)
+    assert.equal(first.statusCode, 200, first.body)
+    // The member saw nothing and taps again: the same key, a moment later.
+    t.clock.advance(5_000)
+    const retry = await post(token, '/api/orders', key, body)
+    assert.equal(retry.statusCode, 200, retry.body)
+    assert.equal(retry.json().orderNo, first.json().orderNo)
+    assert.equal(await count(t.db, 'SELECT count(*) AS n FROM orders WHERE member_id = $1', [memberId]), 1)
+    assert.equal(await stockOf(t, skuId), 3)
+    assert.equal((await pointsOf(t, memberId)).balance, 0, 'the 100 points were spent once')
+
+    const payKey = newKey()
+    const url = `/api/orders/${first.json().orderNo}/pay`
+    const paid = await post(token, url, payKey)
+    assert.equal(paid.statusCode, 200, paid.body)
+    const paidAgain = await post(token, url, payKey)
+    assert.equal(paidAgain.body, paid.body)
+    assert.equal(await count(t.db, "SELECT count(*) AS n FROM point_entries WHERE member_id = $1 AND event_type = 'order'", [memberId]), 1)
+    await assertLedgerConsistent(t.db, memberId)
+
+    // A new key is a new order: the points are gone now, so it is refused and changes nothing.
+    const before = await snapshot(t.db)
+    assertApiError(await post(token, '/api/orders', newKey(), body), 'INSUFFICIENT_POINTS')
+    assert.deepEqual(await snapshot(t.db), before)
   })
 })

@@ -2,6 +2,9 @@ import { create } from 'zustand'
 import type { MemberCard } from '../../types'
 import { api, ApiError } from '../api'
 
+/** Joining: a tap on 加入会员 after a lost answer joins once, with the welcome gift once. */
+const joinMembership = api.action('POST /api/members/join')
+
 export type MemberStatus = 'idle' | 'loading' | 'member' | 'not-member' | 'error'
 
 interface MemberState {
@@ -29,7 +32,7 @@ export const useMemberStore = create<MemberState>()((set) => ({
     }
   },
   async join(attribution) {
-    const { card, joinedNow, welcomePoints } = await api('POST /api/members/join', { body: attribution ?? {} })
+    const { card, joinedNow, welcomePoints } = await joinMembership({ body: attribution ?? {} })
     set({ status: 'member', card, error: null })
     return { joinedNow, welcomePoints }
   }

@@ -11,6 +11,9 @@ export type PayOutcome =
   | { result: 'cancelled' }
   | { result: 'failed' }
 
+/** Paying one order: a retry after a lost answer asks for the same payment, not another one. */
+const startPayment = api.action('POST /api/orders/:orderNo/pay')
+
 const errMsgOf = (error: unknown) => String((error as { errMsg?: unknown } | null)?.errMsg ?? '')
 
 /**
@@ -21,7 +24,7 @@ const errMsgOf = (error: unknown) => String((error as { errMsg?: unknown } | nul
 export async function payOrder(orderNo: string): Promise<PayOutcome> {
   let payment
   try {
-    payment = await api('POST /api/orders/:orderNo/pay', { params: { orderNo } })
+    payment = await startPayment({ params: { orderNo } })
   } catch (error) {
     void Taro.showToast({ title: messageOf(error), icon: 'none' })
     return { result: 'failed' }

@@ -15,7 +15,7 @@ jest.mock('@tarojs/taro', () => {
   }
   return { __esModule: true, ...actual, ...taro, default: taro, usePullDownRefresh: () => undefined }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const available = [
   coupon({ id: 1, name: '新人礼券', rule: { kind: 'amount', amountOff: 2000, threshold: 19900 }, validFrom: '2030-01-01T04:00:00.000Z', validUntil: '2030-01-31T04:00:00.000Z' }),

@@ -28,7 +28,7 @@ jest.mock('@tarojs/taro', () => {
     useShareAppMessage: (handler: unknown) => mockShare(handler)
   }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const taroMocks = ['showToast', 'showModal', 'navigateTo', 'chooseAddress'] as const
 const mockTaro = Taro as unknown as Record<(typeof taroMocks)[number], jest.Mock>

@@ -16,7 +16,7 @@ jest.mock('@tarojs/taro', () => {
   const taro = { ...actual.default, switchTab: jest.fn(async () => undefined), showToast: jest.fn(async () => undefined) }
   return { __esModule: true, ...actual, ...taro, default: taro, useRouter: () => ({ params: mockParams }) }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const mockTaro = Taro as unknown as Record<'switchTab' | 'showToast', jest.Mock>
 const LANDING = 'GET /api/referral/landing/:code'

@@ -23,7 +23,7 @@ jest.mock('@tarojs/taro', () => {
     useDidShow: () => undefined
   }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const mockTaro = Taro as unknown as Record<'showToast' | 'navigateTo', jest.Mock>
 /** The share handler the page registered last (it is registered on every render). */

@@ -14,7 +14,7 @@ jest.mock('@tarojs/taro', () => {
   const taro = { ...actual.default, showToast: jest.fn(async () => undefined), redirectTo: jest.fn(async () => undefined), stopPullDownRefresh: jest.fn() }
   return { __esModule: true, ...actual, ...taro, default: taro, usePullDownRefresh: (handler: unknown) => mockPullDown(handler) }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const taroMocks = ['showToast', 'redirectTo', 'stopPullDownRefresh'] as const
 const mockTaro = Taro as unknown as Record<(typeof taroMocks)[number], jest.Mock>

@@ -12,7 +12,7 @@ jest.mock('@tarojs/taro', () => {
   const taro = { ...actual.default, switchTab: jest.fn(async () => undefined), showToast: jest.fn(async () => undefined) }
   return { __esModule: true, ...actual, ...taro, default: taro, useRouter: () => ({ params: mockParams }) }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const mockApi = api as unknown as jest.Mock
 const store = { code: 'SH001', name: '上海南京西路旗舰店', city: '上海', address: '南京西路 1266 号', phone: null }

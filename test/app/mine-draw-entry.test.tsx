@@ -12,7 +12,7 @@ jest.mock('@tarojs/taro', () => {
   const taro = { ...actual.default, navigateTo: jest.fn(async () => undefined) }
   return { __esModule: true, ...actual, ...taro, default: taro, useDidShow: () => undefined }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const navigateTo = Taro.navigateTo as unknown as jest.Mock
 

@@ -31,7 +31,7 @@ jest.mock('@tarojs/taro', () => {
     }
   }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const taroMocks = ['showToast', 'showModal', 'stopPullDownRefresh', 'requestPayment'] as const
 const mockTaro = Taro as unknown as Record<(typeof taroMocks)[number], jest.Mock>

@@ -33,7 +33,7 @@ jest.mock('@tarojs/taro', () => {
     }
   }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const mockApi = api as unknown as jest.Mock
 const taroMocks = ['showToast', 'navigateTo', 'switchTab', 'stopPullDownRefresh', 'requestSubscribeMessage', 'openSetting'] as const

@@ -12,7 +12,7 @@ jest.mock('@tarojs/taro', () => {
   const taro = { ...actual.default, navigateTo: jest.fn(async () => undefined), stopPullDownRefresh: jest.fn() }
   return { __esModule: true, ...actual, ...taro, default: taro, useDidShow: () => undefined, useDidHide: () => undefined, usePullDownRefresh: () => undefined }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const memberCode = { code: 'LM1-abc', expiresAt: '2030-01-01T00:01:00.000Z', refreshInSeconds: 60 }
 

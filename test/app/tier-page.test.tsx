@@ -16,7 +16,7 @@ jest.mock('@tarojs/taro', () => {
   }
   return { __esModule: true, ...actual, ...taro, default: taro }
 })
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const mockTaro = Taro as unknown as Record<'showToast' | 'requestSubscribeMessage', jest.Mock>
 

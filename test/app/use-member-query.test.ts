@@ -3,7 +3,7 @@ import { ApiError } from '../../src/api/client'
 import { useMemberQuery } from '../../src/utils/use-member-query'
 import { deferred, type Deferred } from './deferred'
 
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 const offline = () => new ApiError('NETWORK', '网络不给力，请检查网络后重试', 0)
 const notMember = () => new ApiError('NOT_A_MEMBER', '您还不是会员，请先加入会员', 404)

@@ -3,7 +3,7 @@ import { ApiError } from '../../src/api/client'
 import { usePagedList, type Page } from '../../src/utils/use-paged-list'
 import { deferred, type Deferred } from './deferred'
 
-jest.mock('../../src/api', () => ({ api: jest.fn(), ApiError: jest.requireActual('../../src/api/client').ApiError }))
+jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
 interface Item {
   id: string

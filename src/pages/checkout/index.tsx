@@ -20,6 +20,13 @@ type CouponChoice = number | null | undefined
 /** Errors a fresh preview can put right: the coupon or the points cap changed since the page priced the order. */
 const REPRICE_AFTER = new Set(['COUPON_UNAVAILABLE', 'INSUFFICIENT_POINTS', 'POINTS_BELOW_MINIMUM', 'POINTS_OVER_LIMIT'])
 
+/**
+ * Placing an order: retried with the same lines, coupon, points and address (after a timeout, or
+ * after leaving the page and coming back) it keeps its Idempotency-Key, so the server answers with
+ * the order the lost attempt placed instead of placing a second one. Changed inputs are a new order.
+ */
+const placeOrder = api.action('POST /api/orders')
+
 const boundsOf = (preview: CheckoutPreview): PointsBounds => ({ min: preview.points.minPoints, max: preview.points.maxPoints })
 
 function couponRowText(preview: CheckoutPreview): string {
@@ -150,7 +157,7 @@ export default function CheckoutPage() {
     setSubmitting(true)
     let orderNo: string
     try {
-      const order = await api('POST /api/orders', {
+      const order = await placeOrder({
         body: {
           items,
           ...(preview.couponId !== null ? { couponId: preview.couponId } : {}),

@@ -8,6 +8,9 @@ import { addressComplete, AddressForm, emptyAddress } from '../../components/add
 import { messageOf } from '../../stores/member'
 import './claim-popup.scss'
 
+/** Giving the address for a prize: a retry of the same claim is the same claim. */
+const claimPrize = api.action('POST /api/draw/prizes/:drawNo/claim')
+
 interface ClaimPopupProps {
   /** The physical prize to claim; null keeps the popup closed. */
   claim: { drawNo: string; prizeName: string } | null
@@ -29,7 +32,7 @@ export function ClaimPopup({ claim, onClose, onClaimed }: ClaimPopupProps) {
     }
     setSubmitting(true)
     try {
-      const won = await api('POST /api/draw/prizes/:drawNo/claim', { params: { drawNo: claim.drawNo }, body: { address } })
+      const won = await claimPrize({ params: { drawNo: claim.drawNo }, body: { address } })
       onClaimed(won)
       void Taro.showToast({ title: '已提交，等待发货', icon: 'success' })
     } catch (error) {

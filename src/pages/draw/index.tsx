@@ -18,6 +18,12 @@ import './index.scss'
 const DEFAULT_CODE = 'lucky-grid'
 const MIN_ROUNDS = 2
 
+/**
+ * One draw per tap; a tap after a draw whose answer was lost retries that draw (same key), so the
+ * member sees the prize it won instead of paying for a second draw. After an answer, a new draw.
+ */
+const drawOnce = api.action('POST /api/draw/activities/:code/draws')
+
 export default function DrawPage() {
   const { params } = useRouter()
   const code = params.code || DEFAULT_CODE
@@ -92,7 +98,7 @@ export default function DrawPage() {
     circle()
     let drawn: DrawResult
     try {
-      drawn = await api('POST /api/draw/activities/:code/draws', { params: { code } })
+      drawn = await drawOnce({ params: { code } })
     } catch (error) {
       clearTimeout(timer.current)
       setHighlight(null)

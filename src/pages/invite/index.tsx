@@ -13,6 +13,8 @@ import { InvitePoster } from './poster'
 import { friendOfferText, rewardRuleText, shareCard } from './share'
 import './index.scss'
 
+const saveNickname = api.action('POST /api/referral/nickname')
+
 /** Where a share from this page leads when the summary is not there yet: never a card without a code. */
 const FALLBACK_SHARE = { title: '乐享会员', path: '/pages/member/index' }
 
@@ -41,7 +43,7 @@ function NicknameForm({ onSaved }: { onSaved: (nickname: string) => void }) {
     }
     setSaving(true)
     try {
-      const saved = await api('POST /api/referral/nickname', { body: { nickname } })
+      const saved = await saveNickname({ body: { nickname } })
       onSaved(saved.nickname)
       void Taro.showToast({ title: '昵称已保存', icon: 'success' })
     } catch (error) {

@@ -9,6 +9,8 @@ import { shanghaiToday } from '../../utils/format'
 
 type BirthdayView = { state: 'loading' } | { state: 'error' } | { state: 'ready'; birthday: string | null }
 
+const setBirthday = api.action('POST /api/members/me/birthday')
+
 /** Where the date picker starts: most members are adults, and scrolling back from today is long. */
 const PICKER_START_VALUE = '1990-01-01'
 
@@ -41,7 +43,7 @@ export function BirthdayCell({ card }: { card: MemberCard }) {
     if (!confirm) return
     setSaving(true)
     try {
-      const tier = await api('POST /api/members/me/birthday', { body: { birthday } })
+      const tier = await setBirthday({ body: { birthday } })
       setView({ state: 'ready', birthday: tier.birthday })
       void Taro.showToast({ title: '生日已设置', icon: 'success' })
     } catch (error) {

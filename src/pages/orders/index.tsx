@@ -14,6 +14,11 @@ import { RefundPopup, type RefundRequest } from './refund-popup'
 import { belongsTo, tabFromParam, TABS, type OrdersTab } from './text'
 import './index.scss'
 
+// What the member does to an order: a retry after a lost answer is the same request (one refund, not two).
+const cancelOrder = api.action('POST /api/orders/:orderNo/cancel')
+const confirmReceipt = api.action('POST /api/orders/:orderNo/receive')
+const requestRefund = api.action('POST /api/orders/:orderNo/refund')
+
 const statusQuery = (tab: OrdersTab) => (tab === 'all' ? {} : { status: tab })
 
 /** One tab's orders; an order an action changed is updated in place, or gone from a tab it no longer belongs to. */
@@ -84,7 +89,7 @@ export default function OrdersPage() {
         return outcome.result === 'paid' || outcome.result === 'confirming' ? (outcome.order ?? null) : null
       }
       const updated =
-        action === 'cancel' ? await api('POST /api/orders/:orderNo/cancel', params) : await api('POST /api/orders/:orderNo/receive', params)
+        action === 'cancel' ? await cancelOrder(params) : await confirmReceipt(params)
       void Taro.showToast({ title: action === 'cancel' ? '订单已取消' : '已确认收货', icon: 'success' })
       return updated
     })
@@ -92,7 +97,7 @@ export default function OrdersPage() {
 
   const submitRefund = (order: Order, request: RefundRequest) =>
     run(order, async () => {
-      const updated = await api('POST /api/orders/:orderNo/refund', { params: { orderNo: order.orderNo }, body: request })
+      const updated = await requestRefund({ params: { orderNo: order.orderNo }, body: request })
       setRefunding(null)
       void Taro.showToast({ title: '退款申请已提交', icon: 'success' })
       return updated

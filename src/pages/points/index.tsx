@@ -13,6 +13,9 @@ import { usePointsHistory } from './history'
 import { CATEGORY_LABELS, entryPendingText, FILTER_CATEGORIES, expiringText, pendingText, reminderWhy, ruleLines, signedPoints } from './text'
 import './index.scss'
 
+/** One consent per tap: a retry after a lost answer is not counted as a second one. */
+const recordReminderConsent = api.action('POST /api/points/expiry-reminders')
+
 export default function PointsPage() {
   const { view, load: loadSummary, setData: setSummary } = useMemberQuery(() => api('GET /api/points/summary'), [])
   const [category, setCategory] = useState<EntryCategory | null>(null)
@@ -119,7 +122,7 @@ function ExpiryReminder({ summary, onCredits }: { summary: PointsSummary; onCred
         return
       }
       const accepted = consent === 'accept'
-      const { reminderCredits } = await api('POST /api/points/expiry-reminders', { body: { accepted } })
+      const { reminderCredits } = await recordReminderConsent({ body: { accepted } })
       onCredits(reminderCredits)
       setRefused(!accepted)
       void Taro.showToast(accepted ? { title: '已开启到期提醒', icon: 'success' } : { title: '您未允许到期提醒', icon: 'none' })

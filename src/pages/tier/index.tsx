@@ -14,6 +14,9 @@ import { useMemberQuery } from '../../utils/use-member-query'
 import { CHANGE_LABELS, changePath, keepConditionText, PRIVILEGE_ROWS, upgradeText } from './text'
 import './index.scss'
 
+/** One consent per tap: a retry after a lost answer is not counted as a second one. */
+const recordNoticeConsent = api.action('POST /api/members/me/tier/notices')
+
 export default function TierPage() {
   const { view, load } = useMemberQuery(() => api('GET /api/members/me/tier'), [])
 
@@ -86,7 +89,7 @@ function UpgradeNotice({ nextTier }: { nextTier: TierDetail }) {
         return
       }
       const accepted = consent === 'accept'
-      const { noticeCredits } = await api('POST /api/members/me/tier/notices', { body: { accepted } })
+      const { noticeCredits } = await recordNoticeConsent({ body: { accepted } })
       setCredits(noticeCredits)
       void Taro.showToast(accepted ? { title: '已开启升级提醒', icon: 'success' } : { title: '您未允许升级提醒', icon: 'none' })
     } catch (error) {
