@@ -74,7 +74,7 @@ export const OrderSchema = Type.Object({
 })
 export type Order = Static<typeof OrderSchema>
 
-const OrderNo = Type.String({ pattern: '^[0-9]{8,24}$' })
+export const OrderNo = Type.String({ pattern: '^[0-9]{8,24}$' })
 
 /** What wx.requestPayment takes, signed by the server. */
 export const JsapiPayParamsSchema = Type.Object({
@@ -102,7 +102,7 @@ export const PaymentSchema = Type.Union([
 ])
 export type Payment = Static<typeof PaymentSchema>
 
-const OrderItemsBody = Type.Array(
+export const OrderItemsBody = Type.Array(
   Type.Object({ skuId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), quantity: Type.Integer({ minimum: 1, maximum: 99 }) }, strictObject),
   { minItems: 1, maxItems: 20 }
 )
@@ -232,7 +232,7 @@ export const orderRoutes = defineRoutes({
     errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_SHIPPED']
   },
   'POST /api/orders/:orderNo/refund': {
-    summary: 'Refund some items (or, without items, all that is left): their share of the cash and points comes back, their share of earned points and growth goes',
+    summary: 'Refund some items of an order not yet shipped (仅退款; without items, all that is left): their share of the cash and points comes back, their share of earned points and growth goes, the goods go back on sale. A shipped order needs a 售后 request',
     tags: ['orders'],
     auth: 'member',
     idempotent: true,
@@ -240,7 +240,7 @@ export const orderRoutes = defineRoutes({
     params: Type.Object({ orderNo: OrderNo }, strictObject),
     body: Type.Object({ items: Type.Optional(OrderItemsBody), reason: Type.String({ minLength: 1, maxLength: 100 }) }, strictObject),
     response: OrderSchema,
-    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_REFUNDABLE', 'REFUND_EXCEEDS_ORDER', 'PAYMENT_UNAVAILABLE']
+    errors: ['ORDER_NOT_FOUND', 'ORDER_NOT_REFUNDABLE', 'ORDER_NEEDS_AFTERSALE', 'REFUND_EXCEEDS_ORDER', 'PAYMENT_UNAVAILABLE']
   },
   'POST /api/admin/orders/:orderNo/ship': {
     summary: 'Ship a paid order (the carrier and tracking number the member sees)',

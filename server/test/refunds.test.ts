@@ -14,6 +14,7 @@ import {
   pointsOf,
   shippingAddress as address,
   startTestApp,
+  userIdOf,
   type TestApp
 } from './helpers'
 
@@ -106,7 +107,7 @@ describe('shipping and refunds of some items', () => {
     await assertLedgerConsistent(t.db, memberId)
   })
 
-  test('ship → 待收货 → 确认收货 → 已完成; unconfirmed orders complete after 10 days; a completed order can still be refunded', async () => {
+  test('ship → 待收货 → 确认收货 → 已完成; unconfirmed orders complete after 10 days; a shipped or completed order is never refunded without a 售后 request', async () => {
     const { token, memberId, order } = await paidOrder()
     assertApiError(await memberCall(t, token, 'POST', `/api/orders/${order.orderNo}/receive`), 'ORDER_NOT_SHIPPED')
     const ship = (orderNo: string) => operatorCall(t, 'POST', `/api/admin/orders/${orderNo}/ship`, { carrier: '顺丰速运', trackingNo: 'SF1234567890' })
@@ -115,11 +116,16 @@ describe('shipping and refunds of some items', () => {
     assert.equal(shipped.json().status, 'shipped')
     assert.deepEqual([shipped.json().shipping.carrier, shipped.json().shipping.trackingNo], ['顺丰速运', 'SF1234567890'])
     assertApiError(await ship(order.orderNo), 'ORDER_NOT_SHIPPABLE')
+    assertApiError(await refund(token, order.orderNo), 'ORDER_NEEDS_AFTERSALE', 'shipped')
     assert.deepEqual((await memberCall(t, token, 'GET', '/api/orders?status=shipped')).json().items.map((o: { orderNo: string }) => o.orderNo), [order.orderNo])
 
     const received = await memberCall(t, token, 'POST', `/api/orders/${order.orderNo}/receive`)
     assert.equal(received.json().status, 'completed')
-    assert.equal((await refund(token, order.orderNo)).json().status, 'refunded')
+    // 300 days later, as the defect allowed: no cash back for goods kept without an operator deciding.
+    t.clock.advance(300 * DAY)
+    const signedInAgain = t.app.services.sessions.issue({ userId: userIdOf(token) }, t.clock.now()).token
+    assertApiError(await refund(signedInAgain, order.orderNo), 'ORDER_NEEDS_AFTERSALE', 'completed')
+    t.clock.advance(-300 * DAY)
 
     const other = await paidOrder()
     await ship(other.order.orderNo)

@@ -1,22 +1,23 @@
-import type { Order } from '../../../../types/orders'
 import type { Database, Queryable } from '../../db'
 import { AppError } from '../../http/errors'
 import { WechatPayApiError, type WechatPay } from '../../wechat/pay'
 import { releaseCoupon } from '../coupons/repository'
 import { reverseEarning } from '../points/ledger'
 import { changeGrowth } from '../tiers/service'
+import { aftersaleRefundFinished } from '../aftersales/repository'
 import {
   finishRefund,
   findOrder,
   giveBackRefundQuantity,
   insertRefund,
   markRefunded,
-  orderItems,
   orderRefunds,
   refundTotals,
-  takeRefundQuantity
+  restockRefund,
+  takeRefundQuantity,
+  type OrderRow
 } from './repository'
-import { giveBackUsedPoints, memberOrder, mergeLines, orderEarnEvent, reload, type OrderLines } from './service'
+import { giveBackUsedPoints, mergeLines, orderEarnEvent, type OrderLines } from './service'
 
 /** share × part / whole, rounded down, exactly (BigInt: amounts × goods values can pass 2^53). */
 const shareOf = (share: number, part: number, whole: number) => Number((BigInt(share) * BigInt(part)) / BigInt(whole))
@@ -32,8 +33,21 @@ function certainlyNotStarted(error: unknown): boolean {
   return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(error.code)
 }
 
-/** Asks WeChat Pay for a recorded refund (outside any transaction) and posts what is certain. */
-async function sendRefund(db: Queryable, wechatPay: WechatPay, refund: { orderNo: string; refundNo: string; reason: string; amount: number; total: number }, now: Date) {
+/** What must be asked of WeChat Pay for a refund recorded in a transaction, once it has committed. */
+export interface RefundToSend {
+  orderNo: string
+  refundNo: string
+  reason: string
+  amount: number
+  total: number
+}
+
+/**
+ * Asks WeChat Pay for a recorded refund (outside any transaction) and posts what is certain:
+ * 'refused' when it certainly started none (its items are refundable again), 'unknown' when it may
+ * have (the refund stays processing until its notify or the sync job's query).
+ */
+export async function sendRefund(db: Queryable, wechatPay: WechatPay, refund: RefundToSend, now: Date) {
   try {
     const state = await wechatPay.refund({
       outTradeNo: refund.orderNo,
@@ -48,55 +62,60 @@ async function sendRefund(db: Queryable, wechatPay: WechatPay, refund: { orderNo
     return 'sent' as const
   } catch (error) {
     if (!certainlyNotStarted(error)) return 'unknown' as const
-    // Its items can be refunded again, whatever other refunds of the order did.
     await db.transaction((tx) => completeRefund(tx, refund.refundNo, 'failed', now))
     return 'refused' as const
   }
 }
 
+/** The lines asked for, or all that is left to refund (neither refunded nor claimed by a 售后 request). */
+export async function refundableLines(tx: Queryable, orderId: number, items?: OrderLines): Promise<[number, number][]> {
+  const lines = items
+    ? mergeLines(items)
+    : (
+        await tx.query<{ skuId: number; left: number }>(
+          `SELECT sku_id AS "skuId", quantity - refunded_quantity - claimed_quantity AS left
+           FROM order_items WHERE order_id = $1 AND quantity > refunded_quantity + claimed_quantity ORDER BY sku_id`,
+          [orderId]
+        )
+      ).rows.map((row): [number, number] => [row.skuId, row.left])
+  if (lines.length === 0) throw new AppError('ORDER_NOT_REFUNDABLE')
+  return lines
+}
+
 /**
- * Refunds some items of a paid order (all that is left when none are named). The refund's shares
- * are fixed now, cumulatively, so that refunds of every item add up to exactly the order's amounts:
- * the cash paid, the points used, the points earned and the growth. The dev provider refunds at
- * once; a WeChat Pay refund is recorded first, then asked for outside the transaction, and posts
- * when WeChat Pay says it succeeded (now, by its notify, or by the sync job's query).
+ * Records a refund of some lines of a paid order, inside the caller's transaction. The refund's
+ * shares are fixed now, cumulatively, so that refunds of every item add up to exactly the order's
+ * amounts: the cash paid, the points used, the points earned and the growth. It answers what to ask
+ * WeChat Pay after commit, or that there is nothing to ask (no cash through WeChat Pay).
  */
-export async function requestRefund(
-  db: Queryable,
-  wechatPay: WechatPay | null,
-  request: { memberId: number; orderNo: string; items?: OrderLines; reason: string; now: Date }
-): Promise<Order> {
-  const recorded = await db.transaction(async (tx) => {
-    const order = await memberOrder(tx, request.memberId, request.orderNo, true)
-    if (!['paid', 'shipped', 'completed'].includes(order.status)) throw new AppError('ORDER_NOT_REFUNDABLE')
-    const lines = request.items
-      ? mergeLines(request.items)
-      : (await orderItems(tx, order.id)).filter((item) => item.quantity > item.refundedQuantity).map((item): [number, number] => [item.skuId, item.quantity - item.refundedQuantity])
-    if (lines.length === 0) throw new AppError('ORDER_NOT_REFUNDABLE')
-    for (const [skuId, quantity] of lines) {
-      if (!(await takeRefundQuantity(tx, order.id, skuId, quantity))) throw new AppError('REFUND_EXCEEDS_ORDER', 'items')
-    }
-    const totals = await refundTotals(tx, order.id)
-    const refundCount = (await orderRefunds(tx, order.id)).length
-    const refund = {
-      refundNo: `${order.orderNo}R${refundCount + 1}`,
-      orderId: order.id,
-      amount: shareOf(order.payAmount, totals.goods, order.goodsAmount) - totals.amount,
-      pointsBack: shareOf(order.pointsUsed, totals.goods, order.goodsAmount) - totals.pointsBack,
-      earnedBack: shareOf(order.pointsEarned, totals.goods, order.goodsAmount) - totals.earnedBack,
-      growthBack: shareOf(order.growthAdded, totals.goods, order.goodsAmount) - totals.growthBack,
-      closesOrder: totals.goods === order.goodsAmount
-    }
-    const viaWechat = order.paymentProvider === 'wechat' && refund.amount > 0
-    if (viaWechat && !wechatPay) throw new AppError('PAYMENT_UNAVAILABLE')
-    await insertRefund(tx, { ...refund, reason: request.reason, now: request.now }, lines.map(([skuId, quantity]) => ({ skuId, quantity })))
-    if (!viaWechat) await completeRefund(tx, refund.refundNo, 'succeeded', request.now)
-    return viaWechat ? { orderNo: order.orderNo, refundNo: refund.refundNo, amount: refund.amount, total: order.payAmount } : null
-  })
-  if (recorded && (await sendRefund(db, wechatPay!, { ...recorded, reason: request.reason }, request.now)) === 'refused') {
-    throw new AppError('PAYMENT_UNAVAILABLE')
+export async function recordRefund(
+  tx: Queryable,
+  order: OrderRow,
+  request: { lines: [number, number][]; reason: string; restock: boolean; wechatPayConfigured: boolean; now: Date }
+): Promise<{ refundNo: string; toSend: RefundToSend | null; completeNow: boolean }> {
+  for (const [skuId, quantity] of request.lines) {
+    if (!(await takeRefundQuantity(tx, order.id, skuId, quantity))) throw new AppError('REFUND_EXCEEDS_ORDER', 'items')
   }
-  return reload(db, request.orderNo)
+  const totals = await refundTotals(tx, order.id)
+  const refundCount = (await orderRefunds(tx, order.id)).length
+  const refund = {
+    refundNo: `${order.orderNo}R${refundCount + 1}`,
+    orderId: order.id,
+    amount: shareOf(order.payAmount, totals.goods, order.goodsAmount) - totals.amount,
+    pointsBack: shareOf(order.pointsUsed, totals.goods, order.goodsAmount) - totals.pointsBack,
+    earnedBack: shareOf(order.pointsEarned, totals.goods, order.goodsAmount) - totals.earnedBack,
+    growthBack: shareOf(order.growthAdded, totals.goods, order.goodsAmount) - totals.growthBack,
+    closesOrder: totals.goods === order.goodsAmount
+  }
+  const viaWechat = order.paymentProvider === 'wechat' && refund.amount > 0
+  if (viaWechat && !request.wechatPayConfigured) throw new AppError('PAYMENT_UNAVAILABLE')
+  await insertRefund(tx, { ...refund, restock: request.restock, reason: request.reason, now: request.now }, request.lines.map(([skuId, quantity]) => ({ skuId, quantity })))
+  // Without cash through WeChat Pay the caller posts it at once, after linking it to its request.
+  return {
+    refundNo: refund.refundNo,
+    toSend: viaWechat ? { orderNo: order.orderNo, refundNo: refund.refundNo, reason: request.reason, amount: refund.amount, total: order.payAmount } : null,
+    completeNow: !viaWechat
+  }
 }
 
 /**
@@ -109,10 +128,12 @@ export async function completeRefund(tx: Queryable, refundNo: string, outcome: '
   const refund = await finishRefund(tx, refundNo, outcome, now)
   if (!refund) return false
   if (refund.kind === 'closed_order') return true
+  await aftersaleRefundFinished(tx, refundNo, outcome, now)
   if (outcome === 'failed') {
     await giveBackRefundQuantity(tx, refund.id)
     return true
   }
+  if (refund.restock) await restockRefund(tx, refund.id)
   const order = (await findOrder(tx, refund.orderNo))!
   if (refund.earnedBack > 0) {
     await reverseEarning(tx, {

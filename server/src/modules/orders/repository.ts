@@ -20,6 +20,8 @@ export interface OrderRow {
   carrier: string | null
   trackingNo: string | null
   shippedAt: Date | null
+  /** When it was received (确认收货 or the automatic one): the 售后 window runs from here. */
+  completedAt: Date | null
   createdAt: Date
   paidAt: Date | null
   prepaidAt: Date | null
@@ -30,7 +32,7 @@ const ORDER_SELECT = `SELECT o.id, o.order_no AS "orderNo", o.member_id AS "memb
   o.coupon_id AS "couponId", t.name AS "couponName", o.coupon_discount AS "couponDiscount",
   o.points_used AS "pointsUsed", o.deduction_fen AS "deductionFen", o.pay_amount AS "payAmount",
   o.points_earned AS "pointsEarned", o.growth_added AS "growthAdded", o.payment_provider AS "paymentProvider", o.address, o.carrier, o.tracking_no AS "trackingNo",
-  o.shipped_at AS "shippedAt", o.created_at AS "createdAt", o.paid_at AS "paidAt", o.prepaid_at AS "prepaidAt",
+  o.shipped_at AS "shippedAt", o.completed_at AS "completedAt", o.created_at AS "createdAt", o.paid_at AS "paidAt", o.prepaid_at AS "prepaidAt",
   o.expires_at AS "expiresAt"
   FROM orders o LEFT JOIN member_coupons c ON c.id = o.coupon_id LEFT JOIN coupon_templates t ON t.id = c.template_id`
 
@@ -228,7 +230,7 @@ export async function listOrders(
 export async function takeRefundQuantity(db: Queryable, orderId: number, skuId: number, quantity: number): Promise<boolean> {
   const { rows } = await db.query(
     `UPDATE order_items SET refunded_quantity = refunded_quantity + $3
-     WHERE order_id = $1 AND sku_id = $2 AND refunded_quantity + $3 <= quantity RETURNING sku_id`,
+     WHERE order_id = $1 AND sku_id = $2 AND refunded_quantity + claimed_quantity + $3 <= quantity RETURNING sku_id`,
     [orderId, skuId, quantity]
   )
   return rows.length > 0
@@ -259,17 +261,19 @@ export interface RefundRow {
   closesOrder: boolean
   /** items: a member's refund of goods; closed_order: a payment that came after its order closed, returned whole. */
   kind: 'items' | 'closed_order'
+  /** The items go back on sale when it succeeds. */
+  restock: boolean
 }
 
 export async function insertRefund(
   db: Queryable,
-  refund: Omit<RefundRow, 'id' | 'orderNo' | 'memberId' | 'kind'> & { kind?: RefundRow['kind']; reason: string; now: Date },
+  refund: Omit<RefundRow, 'id' | 'orderNo' | 'memberId' | 'kind' | 'restock'> & { kind?: RefundRow['kind']; restock?: boolean; reason: string; now: Date },
   items: { skuId: number; quantity: number }[]
 ): Promise<boolean> {
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO order_refunds (refund_no, order_id, status, amount, points_back, earned_back, growth_back, closes_order, reason, created_at, kind)
-     VALUES ($1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (refund_no) DO NOTHING RETURNING id`,
-    [refund.refundNo, refund.orderId, refund.amount, refund.pointsBack, refund.earnedBack, refund.growthBack, refund.closesOrder, refund.reason, refund.now, refund.kind ?? 'items']
+    `INSERT INTO order_refunds (refund_no, order_id, status, amount, points_back, earned_back, growth_back, closes_order, reason, created_at, kind, restock)
+     VALUES ($1, $2, 'processing', $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (refund_no) DO NOTHING RETURNING id`,
+    [refund.refundNo, refund.orderId, refund.amount, refund.pointsBack, refund.earnedBack, refund.growthBack, refund.closesOrder, refund.reason, refund.now, refund.kind ?? 'items', refund.restock ?? false]
   )
   // Already recorded (a repeated notify asking for the same refund).
   if (rows.length === 0) return false
@@ -291,10 +295,19 @@ export async function finishRefund(db: Queryable, refundNo: string, outcome: 'su
      WHERE r.refund_no = $1 AND r.status = 'processing' AND o.id = r.order_id
      RETURNING r.id, r.refund_no AS "refundNo", r.order_id AS "orderId", o.order_no AS "orderNo", o.member_id AS "memberId",
                r.amount, r.points_back AS "pointsBack", r.earned_back AS "earnedBack", r.growth_back AS "growthBack",
-               r.closes_order AS "closesOrder", r.kind`,
+               r.closes_order AS "closesOrder", r.kind, r.restock`,
     [refundNo, outcome, now]
   )
   return rows[0] ?? null
+}
+
+/** A succeeded refund's items go back on sale, SKU rows locked in id order as orders lock them. */
+export async function restockRefund(db: Queryable, refundId: number): Promise<void> {
+  await db.query(
+    `SELECT s.id FROM skus s JOIN order_refund_items r ON r.sku_id = s.id WHERE r.refund_id = $1 ORDER BY s.id FOR NO KEY UPDATE OF s`,
+    [refundId]
+  )
+  await db.query(`UPDATE skus s SET stock = s.stock + r.quantity FROM order_refund_items r WHERE r.refund_id = $1 AND s.id = r.sku_id`, [refundId])
 }
 
 /** A failed refund's items can be refunded again. */

@@ -4,8 +4,10 @@ import { AppError } from '../../http/errors'
 import { registerRoutes } from '../../http/routes'
 import { PayNotifyRejected } from '../../wechat/pay'
 import { requireMember } from '../members/service'
+import { findOrder } from './repository'
 import { acceptPaymentNotify, cancelOrder, getOrder, startPayment } from './payment'
-import { completeRefund, requestRefund } from './refunds'
+import { completeRefund } from './refunds'
+import { fileAftersale } from '../aftersales/service'
 import { confirmReceipt, listMemberOrders, placeOrder, previewCheckout, shipOrder } from './service'
 
 const NOTIFY_OK = { code: 'SUCCESS', message: '成功' } as const
@@ -63,7 +65,21 @@ export function registerOrderRoutes(app: FastifyInstance) {
     },
     'POST /api/orders/:orderNo/refund': async ({ db, session, input, now }) => {
       const member = await requireMember(db, session.userId)
-      return requestRefund(db, wechatPay, { memberId: member.id, orderNo: input.params.orderNo, ...input.body, now })
+      const order = await findOrder(db, input.params.orderNo)
+      if (!order || order.memberId !== member.id) throw new AppError('ORDER_NOT_FOUND')
+      // Once shipped, the goods are with the member: cash back only through a 售后 request an operator decides.
+      if (order.status === 'shipped' || order.status === 'completed') throw new AppError('ORDER_NEEDS_AFTERSALE')
+      await fileAftersale(db, wechatPay, {
+        memberId: member.id,
+        orderNo: order.orderNo,
+        kind: 'refund_only',
+        items: input.body.items,
+        reason: '其他',
+        note: input.body.reason,
+        refundReason: input.body.reason,
+        now
+      })
+      return getOrder(db, null, member.id, order.orderNo, now)
     },
     'POST /api/admin/orders/:orderNo/ship': async ({ db, input, now, audit }) => {
       const order = await shipOrder(db, { orderNo: input.params.orderNo, ...input.body, now })
