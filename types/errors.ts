@@ -29,7 +29,7 @@ export const apiErrors = {
   LOGIN_FAILED: { status: 401, message: '用户名或密码错误' },
   ACCOUNT_LOCKED: { status: 423, message: '密码错误次数过多，账号已锁定 15 分钟' },
   PASSWORD_WRONG: { status: 422, message: '当前密码不正确' },
-  PASSWORD_TOO_WEAK: { status: 422, message: '新密码至少 10 位，且不能与用户名相同' },
+  PASSWORD_TOO_WEAK: { status: 422, message: '新密码至少 10 位，且不能包含用户名' },
   USERNAME_TAKEN: { status: 409, message: '用户名已被使用' },
   ACCOUNT_NOT_FOUND: { status: 404, message: '账号不存在' },
   ACCOUNT_SELF_CHANGE: { status: 409, message: '不能停用自己或修改自己的角色' },

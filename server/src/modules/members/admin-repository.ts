@@ -2,17 +2,26 @@ import type { MemberDetail, MemberFilters, MemberRow, MemberSort } from '../../.
 import type { Queryable } from '../../db'
 import { listAudit } from '../audit/repository'
 
-/** Filters as one WHERE clause with numbered parameters; shared by the list, its count and the export. */
+/**
+ * Filters as one WHERE clause on `members m` alone, with numbered parameters; shared by the list,
+ * its count and the export. Other tables are reached through subqueries, so the count joins
+ * nothing (a count over the list's joins cost ~15× the page itself on 100,000 members), and a
+ * member number is found through its index rather than an OR across two tables.
+ */
 function whereOf(filters: MemberFilters, storeIds: number[] | null, params: unknown[]): string {
   const add = (value: unknown) => `$${params.push(value)}`
   const conditions: string[] = []
   if (storeIds !== null) conditions.push(`m.joined_store_id = ANY(${add(storeIds)}::int[])`)
   if (filters.q !== undefined) {
-    const like = add(`%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-    conditions.push(/^[0-9]+$/.test(filters.q) ? `(m.member_no = ${add(filters.q)} OR u.nickname ILIKE ${like})` : `u.nickname ILIKE ${like}`)
+    const byNickname = `SELECT id FROM users WHERE nickname ILIKE ${add(`%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`
+    conditions.push(
+      /^[0-9]+$/.test(filters.q)
+        ? `m.id IN (SELECT id FROM members WHERE member_no = ${add(filters.q)} UNION SELECT id FROM members WHERE user_id IN (${byNickname}))`
+        : `m.user_id IN (${byNickname})`
+    )
   }
-  if (filters.storeCode !== undefined) conditions.push(`s.code = ${add(filters.storeCode)}`)
-  if (filters.staffCode !== undefined) conditions.push(`st.code = ${add(filters.staffCode)}`)
+  if (filters.storeCode !== undefined) conditions.push(`m.joined_store_id = (SELECT id FROM stores WHERE code = ${add(filters.storeCode)})`)
+  if (filters.staffCode !== undefined) conditions.push(`m.joined_staff_id IN (SELECT id FROM staff WHERE code = ${add(filters.staffCode)})`)
   if (filters.tierCode !== undefined) conditions.push(`m.tier_code = ${add(filters.tierCode)}`)
   if (filters.tag !== undefined) conditions.push(`EXISTS (SELECT 1 FROM member_tags t WHERE t.member_id = m.id AND t.tag = ${add(filters.tag)})`)
   if (filters.joinedFrom !== undefined) conditions.push(`m.joined_at >= ${add(filters.joinedFrom)}`)
@@ -90,7 +99,7 @@ export async function searchMembers(
      ORDER BY ${sort.key} ${sort.direction}, m.id ${sort.direction} LIMIT $${params.push(request.limit + 1)}`,
     params
   )
-  const { rows: counted } = await db.query<{ n: number }>(`SELECT count(*) AS n ${FROM_MEMBERS} ${where}`, countParams)
+  const { rows: counted } = await db.query<{ n: number }>(`SELECT count(*) AS n FROM members m ${where}`, countParams)
   const page = rows.slice(0, request.limit)
   const last = page[page.length - 1]
   return {

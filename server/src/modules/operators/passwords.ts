@@ -13,7 +13,7 @@ export async function passwordMatches(passwordHash: string | null, password: str
 let dummy: Promise<string> | null = null
 const dummyHash = () => (dummy ??= hash('not-a-real-password'))
 
-/** The contract enforces the length; a password equal to the username (or containing it) is refused too. */
-export function assertStrongPassword(password: string, username: string) {
-  if (password.length < 10 || password.toLowerCase().includes(username.toLowerCase())) throw new AppError('PASSWORD_TOO_WEAK', 'password')
+/** The contract enforces the length; a password containing the username is refused too. */
+export function assertStrongPassword(password: string, username: string, field = 'password') {
+  if (password.length < 10 || password.toLowerCase().includes(username.toLowerCase())) throw new AppError('PASSWORD_TOO_WEAK', field)
 }

@@ -75,7 +75,7 @@ export async function changeOwnPassword(
 ): Promise<OpenedSession> {
   const row = await findOperator(db, { id: actor.id })
   if (!row || !(await passwordMatches(row.passwordHash, change.currentPassword))) throw new AppError('PASSWORD_WRONG', 'currentPassword')
-  assertStrongPassword(change.newPassword, row.username)
+  assertStrongPassword(change.newPassword, row.username, 'newPassword')
   if (change.newPassword === change.currentPassword) throw new AppError('PASSWORD_TOO_WEAK', 'newPassword')
   const passwordHash = await hashPassword(change.newPassword)
   await db.query('UPDATE operators SET password_hash = $2, must_change_password = false WHERE id = $1', [row.id, passwordHash])
