@@ -7,6 +7,8 @@ export const authRoutes = defineRoutes({
     summary: 'Exchange a wx.login code for a session token',
     tags: ['auth'],
     auth: 'none',
+    // Per client address; generous, since carrier NAT puts many phones behind one address.
+    rateLimit: { max: 300, perSeconds: 60 },
     body: Type.Object(
       { code: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+$' }) },
       strictObject
@@ -16,6 +18,6 @@ export const authRoutes = defineRoutes({
       expiresAt: DateTime,
       isMember: Type.Boolean()
     }),
-    errors: ['LOGIN_CODE_INVALID', 'WECHAT_UNAVAILABLE']
+    errors: ['LOGIN_CODE_INVALID', 'WECHAT_UNAVAILABLE', 'RATE_LIMITED']
   }
 })

@@ -2,6 +2,7 @@ import { auditRoutes } from './audit'
 import { authRoutes } from './auth'
 import { catalogRoutes } from './catalog'
 import { couponRoutes } from './coupons'
+import { devClockRoutes } from './dev-clock'
 import { drawRoutes } from './draw'
 import { memberAdminRoutes } from './member-admin'
 import { memberRoutes } from './members'
@@ -16,7 +17,8 @@ import { tillRoutes } from './tills'
 import { tierRoutes } from './tiers'
 
 export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes, ...tierRoutes, ...drawRoutes, ...referralRoutes,
-  ...operatorRoutes, ...auditRoutes, ...memberAdminRoutes, ...rulesRoutes, ...storeAdminRoutes, ...tillRoutes }
+  ...operatorRoutes, ...auditRoutes, ...memberAdminRoutes, ...rulesRoutes, ...storeAdminRoutes, ...tillRoutes,
+  ...devClockRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 

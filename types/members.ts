@@ -40,6 +40,7 @@ export const memberRoutes = defineRoutes({
     tags: ['members'],
     auth: 'member',
     idempotent: true,
+    rateLimit: { max: 30, perSeconds: 60 },
     external: true,
     /** Without a store: joined online (through an invite, or from the mini-program itself). */
     body: Type.Object({ storeCode: Type.Optional(StoreCode), staffCode: Type.Optional(StaffCode) }, strictObject),
@@ -49,7 +50,7 @@ export const memberRoutes = defineRoutes({
       joinedNow: Type.Boolean(),
       welcomePoints: Points
     }),
-    errors: ['STORE_NOT_FOUND', 'STAFF_NOT_FOUND', 'VALIDATION_FAILED']
+    errors: ['STORE_NOT_FOUND', 'STAFF_NOT_FOUND', 'VALIDATION_FAILED', 'RATE_LIMITED']
   },
   'GET /api/members/me': {
     summary: "The signed-in member's card",
@@ -70,6 +71,8 @@ export const memberRoutes = defineRoutes({
     tags: ['cashier'],
     auth: 'cashier',
     readOnly: true,
+    // Per till: a leaked till key cannot be used to try member codes at speed.
+    rateLimit: { max: 120, perSeconds: 60 },
     body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 64 }) }, strictObject),
     response: Type.Object({
       memberNo: Type.String(),
@@ -77,6 +80,6 @@ export const memberRoutes = defineRoutes({
       points: Type.Object({ balance: Points }),
       validUntil: DateTime
     }),
-    errors: ['MEMBER_CODE_INVALID', 'MEMBER_CODE_EXPIRED']
+    errors: ['MEMBER_CODE_INVALID', 'MEMBER_CODE_EXPIRED', 'RATE_LIMITED']
   }
 })

@@ -31,7 +31,9 @@ export const permissionNames = {
   'orders:read': '查看订单',
   'orders:write': '订单发货',
   'audit:read': '查看操作日志',
-  'accounts:manage': '管理后台账号与角色'
+  'accounts:manage': '管理后台账号与角色',
+  // Development servers only (the route does not exist in production); super_admin alone.
+  'clock:write': '拨快开发环境的业务时钟'
 } as const
 export type Permission = keyof typeof permissionNames
 

@@ -102,13 +102,14 @@ export const referralRoutes = defineRoutes({
     tags: ['referral'],
     auth: 'member',
     idempotent: true,
+    rateLimit: { max: 30, perSeconds: 60 },
     body: Type.Object({ code: InviteCode, channel: Channel, shareId: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) }, strictObject),
     response: Type.Object({
       bound: Type.Boolean(),
       /** Why no binding was made (already a member, own code, invited before), null when bound now. */
       reason: Type.Union([Type.String(), Type.Null()])
     }),
-    errors: ['INVITE_NOT_FOUND']
+    errors: ['INVITE_NOT_FOUND', 'RATE_LIMITED']
   },
   'GET /api/referral/leaderboard': {
     summary: '邀请排行榜: this week\'s top inviters (Monday to Sunday, Asia/Shanghai), names masked, and the member\'s own place',

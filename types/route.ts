@@ -31,7 +31,11 @@ export interface RouteSpec {
   produces?: 'text/csv'
   /** Mutating routes take an Idempotency-Key header: a retry answers with the first response. */
   idempotent?: boolean
-  /** At most `max` calls per caller in `perSeconds` (per server process); more answer RATE_LIMITED. */
+  /**
+   * At most `max` calls per caller (a till, an operator, a member; a client address on public
+   * routes) in `perSeconds`, counted across every replica when REDIS_URL is set; more answer
+   * RATE_LIMITED.
+   */
   rateLimit?: { max: number; perSeconds: number }
   params?: TSchema
   query?: TSchema

@@ -28,6 +28,8 @@ export const salesRoutes = defineRoutes({
     tags: ['cashier'],
     auth: 'cashier',
     idempotent: true,
+    // Per till: two sales a second is more than a till rings up.
+    rateLimit: { max: 120, perSeconds: 60 },
     body: Type.Object(
       {
         storeCode: StoreCode,
@@ -48,7 +50,8 @@ export const salesRoutes = defineRoutes({
       'POINTS_OVER_LIMIT',
       'SALE_ALREADY_RECORDED',
       'MEMBER_CODE_USED',
-      'TILL_STORE_MISMATCH'
+      'TILL_STORE_MISMATCH',
+      'RATE_LIMITED'
     ]
   },
   'POST /api/cashier/sales/:storeCode/:receiptNo/refund': {
@@ -56,8 +59,9 @@ export const salesRoutes = defineRoutes({
     tags: ['cashier'],
     auth: 'cashier',
     idempotent: true,
+    rateLimit: { max: 30, perSeconds: 60 },
     params: Type.Object({ storeCode: StoreCode, receiptNo: ReceiptNo }, strictObject),
     response: StoreSaleSchema,
-    errors: ['SALE_NOT_FOUND', 'SALE_ALREADY_REFUNDED', 'TILL_STORE_MISMATCH']
+    errors: ['SALE_NOT_FOUND', 'SALE_ALREADY_REFUNDED', 'TILL_STORE_MISMATCH', 'RATE_LIMITED']
   }
 })

@@ -395,6 +395,8 @@ async function startServer(databaseUrl: string): Promise<Server> {
   // The dev WeChat adapter and the dev cashier/operator keys this script uses.
   for (const name of ['NODE_ENV', 'WX_APPID', 'WX_SECRET', 'MEMBER_CODE_SECRET', 'SESSION_SECRET']) delete env[name]
   Object.assign(env, {
+    // Anything but development/test is production, which refuses the dev stand-ins above.
+    NODE_ENV: 'development',
     DATABASE_URL: databaseUrl,
     HOST: '127.0.0.1',
     PORT: String(port),

@@ -3,8 +3,7 @@ import path from 'node:path'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
-import fastifyRateLimit from '@fastify/rate-limit'
-import fastifySwagger from '@fastify/swagger'
+import fastifySwagger, { type SwaggerTransform } from '@fastify/swagger'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import type { Config } from './config'
@@ -32,7 +31,12 @@ import { registerOperatorRoutes } from './modules/operators/routes'
 import { registerRulesRoutes } from './modules/rules/routes'
 import { registerStoreAdminRoutes } from './modules/stores/admin-routes'
 import { registerTillRoutes } from './modules/tills/routes'
-import { actorScope } from './http/actor'
+import { contract } from '../../types'
+import type { RouteSpec } from '../../types/route'
+import { installRateLimits } from './http/rate-limit'
+import { installSecurityHeaders } from './http/security'
+import { createDevClock, type DevClock } from './modules/dev-clock/service'
+import { registerDevClockRoutes } from './modules/dev-clock/routes'
 
 export interface AppOptions {
   config: Config
@@ -40,7 +44,7 @@ export interface AppOptions {
   wechat: WechatAdapter
   /** WeChat Pay; by default from the configuration (none without merchant settings). */
   wechatPay?: WechatPay | null
-  /** The business clock; tests move it. */
+  /** The business clock; tests move it. In development the staging clock's offset is added to it. */
   clock?: () => Date
   logger?: boolean
 }
@@ -63,8 +67,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-cashier-key"]', 'req.headers["x-operator-key"]', 'req.headers["x-csrf-token"]'] },
     bodyLimit: 64 * 1024,
-    // Behind WeChat Cloud Hosting or any load balancer.
-    trustProxy: true,
+    // Off unless TRUST_PROXY names the proxies (WeChat Cloud Hosting's gateway, a load balancer):
+    // trusting every hop would let any client pick its own address with X-Forwarded-For and
+    // step around the per-address limits.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Errors the router raises before any route or error handler runs (an undecodable URL, an
     // over-long path parameter) still answer with a contract error body, not Fastify's own.
     frameworkErrors: (error, request, reply) => answerFrameworkError(error, request, reply)
@@ -74,12 +80,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandling(app)
   acceptEmptyJsonBodies(app)
 
+  const baseClock = options.clock ?? (() => new Date())
+  // Development only: the staging clock, read by every route and job through services.clock.
+  const devClock: DevClock | null = config.devClock ? createDevClock(baseClock, config.devClock.name) : null
   const services: AppServices = {
     config,
     wechat: options.wechat,
     wechatPay: options.wechatPay !== undefined ? options.wechatPay : config.wechatPay && createWechatPay(config.wechatPay),
     db: options.db,
-    clock: options.clock ?? (() => new Date()),
+    clock: devClock ? devClock.now : baseClock,
     sessions: sessionTokens(config.sessionSecret, config.sessionTtlSeconds),
     cashierKey: config.cashierKey,
     operatorKey: config.operatorKey,
@@ -89,10 +98,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('session', null)
   app.decorateRequest('actor', null)
   await app.register(fastifyCookie)
+  await installSecurityHeaders(app, { production: config.production, h5Dir: config.h5Dir })
 
   await app.register(fastifySwagger, {
+    // Every operation gets its operationId from its route key, and a CSV answer its media type,
+    // here in one place: the contract stays the only description of a route.
+    transform: documentRoute,
     openapi: {
       info: { title: 'Loyalty Mall API', version: '0.1.0' },
+      // Relative: the document is served by the API it describes (GET /openapi.json).
+      servers: [{ url: '/', description: 'the server that serves this document' }],
       components: {
         securitySchemes: {
           session: { type: 'http', scheme: 'bearer' },
@@ -104,13 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   })
 
-  // Only routes whose contract asks for it; counted per member after authentication.
-  await app.register(fastifyRateLimit, {
-    global: false,
-    hook: 'preHandler',
-    keyGenerator: (request) => (request.actor ? actorScope(request.actor) : request.session ? `user:${request.session.userId}` : request.ip),
-    errorResponseBuilder: () => new AppError('RATE_LIMITED')
-  })
+  await installRateLimits(app, config)
 
   registerAuthRoutes(app)
   registerStoreRoutes(app)
@@ -129,6 +138,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRulesRoutes(app)
   registerStoreAdminRoutes(app)
   registerTillRoutes(app)
+  if (devClock) {
+    registerDevClockRoutes(app, devClock)
+    installDevClockRefresh(app, devClock, config.mode === 'development')
+  }
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await services.db.query('SELECT 1')
@@ -141,6 +154,61 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   if (existsSync(path.join(config.adminDir, 'index.html'))) await serveConsole(app, config.adminDir)
   return app
+}
+
+/** Fastify's "trust the first n hops" (hop 0 is the socket's peer), spelled as its function form. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops
+
+/**
+ * The staging clock's offset is read once the app is ready and, on a development server, every
+ * few seconds after that, so an advance made on one replica reaches the others' routes and jobs.
+ * Tests read it when they ask (GET /api/dev/clock): no timer of their own.
+ */
+function installDevClockRefresh(app: FastifyInstance, clock: DevClock, poll: boolean) {
+  let timer: NodeJS.Timeout | null = null
+  app.addHook('onReady', async () => {
+    await clock.refresh(app.services.db)
+    if (!poll) return
+    timer = setInterval(() => {
+      clock.refresh(app.services.db).catch((error) => app.log.warn({ err: error }, 'dev clock refresh failed'))
+    }, 5000)
+    timer.unref()
+  })
+  app.addHook('onClose', async () => {
+    if (timer) clearInterval(timer)
+  })
+}
+
+/** `POST /api/admin/auth/login` → `postAdminAuthLogin`; `/:memberNo` → `ByMemberNo`. */
+export function operationIdOf(method: string, url: string): string {
+  const words = url
+    .replace(/^\/api\//, '')
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => (segment.startsWith(':') ? `by-${segment.slice(1)}` : segment))
+    .flatMap((segment) => segment.split(/[-_.]/))
+    .filter(Boolean)
+  return method.toLowerCase() + words.map((word) => word[0].toUpperCase() + word.slice(1)).join('')
+}
+
+const routeSpecs = contract as Record<string, RouteSpec>
+
+const documentRoute: SwaggerTransform = ({ schema, url, route }) => {
+  if (!schema || schema.hide) return { schema, url }
+  const method = String(Array.isArray(route.method) ? route.method[0] : route.method)
+  const spec = routeSpecs[`${method} ${url}`]
+  const response = schema.response as Record<string, unknown> | undefined
+  return {
+    schema: {
+      ...schema,
+      operationId: operationIdOf(method, url),
+      // The route layer sends a CSV as it is (no 200 schema to serialise with); the document still says what comes back.
+      ...(spec?.produces && {
+        response: { ...response, 200: { description: 'Default Response', content: { [spec.produces]: { schema: { type: 'string' } } } } }
+      })
+    },
+    url
+  }
 }
 
 /** The console's build at /admin/; its client-side routes (/admin/members/…) all answer index.html. */

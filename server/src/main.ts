@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { buildApp } from './app'
-import { loadConfig } from './config'
+import { ConfigError, loadConfig } from './config'
 import { connectDatabase } from './db'
 import { migrate } from './db/migrate'
 import { seedDemoData } from './seed/demo'
@@ -19,7 +19,9 @@ async function main() {
 
   const wechat = createWechatAdapter(config)
   const app = await buildApp({ config, db, wechat })
-  app.log.info({ migrations: applied, database: db.kind, wechat: wechat.kind }, 'starting')
+  app.log.info({ mode: config.mode, migrations: applied, database: db.kind, wechat: wechat.kind, rateLimits: config.rateLimit.redisUrl ? 'redis' : 'memory' }, 'starting')
+  // Allowed, for a single replica; with more, each would count its own limits.
+  if (config.production && !config.rateLimit.redisUrl) app.log.warn('REDIS_URL is not set: rate limits are counted per replica')
   await app.listen({ host: config.host, port: config.port })
   const stopJobs = startJobs(app.services, app.log)
 
@@ -27,6 +29,7 @@ async function main() {
   const lines = [
     '',
     'Loyalty Mall is running',
+    `  mode:      ${config.mode}${config.devClock ? ` (staging clock: ${base}/api/dev/clock)` : ''}`,
     `  database:  ${db.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.pgliteDir}` : 'PostgreSQL (DATABASE_URL)'}`,
     `  API:       ${base}/api   OpenAPI: ${base}/openapi.json   health: ${base}/health`,
     existsSync(config.h5Dir)
@@ -51,6 +54,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`Loyalty Mall failed to start: ${error instanceof Error ? error.stack : error}\n`)
+  const detail = error instanceof ConfigError ? error.message : error instanceof Error ? error.stack : error
+  process.stderr.write(`Loyalty Mall failed to start: ${detail}\n`)
   process.exit(1)
 })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, test } from 'node:test'
 import { contract } from '../../types'
+import { productionEnv } from './support/production-env'
 import { can, permissionNames, ROLES, type Permission, type Role } from '../../types/permissions'
 import type { RouteSpec } from '../../types/route'
 import { loadConfig } from '../src/config'
@@ -445,6 +446,13 @@ describe('operator console: accounts, roles, sessions, audit', () => {
     assert.equal(released.statusCode, 200, released.body)
   })
 
+  // Last before the walk below: it moves this file's business clock a day forward (dev-clock.test.ts tests the clock itself).
+  test('the staging clock is moved by a super admin, with an audit row', async () => {
+    const admin = await consoleAccount(t, 'super_admin')
+    const moved = await consoleCall(t, admin, 'POST', '/api/dev/clock', { advanceDays: 1 })
+    assert.equal(moved.statusCode, 200, moved.body)
+  })
+
   test('every operator and till write route leaves an audit row with its action (walks the contract)', async () => {
     const { rows } = await t.db.query<{ action: string }>('SELECT DISTINCT action FROM audit_log')
     const recorded = new Set(rows.map((r) => r.action))
@@ -482,6 +490,3 @@ describe('operator console: accounts, roles, sessions, audit', () => {
   })
 })
 
-function productionEnv(): NodeJS.ProcessEnv {
-  return { NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), MEMBER_CODE_SECRET: 'm'.repeat(32), WX_APPID: 'wx1', WX_SECRET: 'x'.repeat(32) }
-}

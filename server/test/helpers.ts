@@ -89,6 +89,8 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     ADMIN_DIR: path.join(os.tmpdir(), `loyalty-mall-no-admin-${randomUUID()}`),
     LOG_LEVEL: 'silent',
     ...(databaseUrl && { DATABASE_URL: databaseUrl }),
+    // Rate limits in Redis when the run has one (each app counts under a namespace of its own).
+    ...(process.env.REDIS_URL && { REDIS_URL: process.env.REDIS_URL }),
     ...options.env
   })
   const wechat =

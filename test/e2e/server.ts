@@ -34,7 +34,7 @@ export async function startServer(): Promise<RunningServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'loyalty-mall-e2e-'))
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PGLITE_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', ADMIN_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD },
+    env: { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', PGLITE_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', ADMIN_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
