@@ -1,3 +1,4 @@
+import { aftersaleRoutes } from './aftersales'
 import { auditRoutes } from './audit'
 import { authRoutes } from './auth'
 import { catalogRoutes } from './catalog'
@@ -18,7 +19,7 @@ import { tierRoutes } from './tiers'
 
 export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes, ...tierRoutes, ...drawRoutes, ...referralRoutes,
   ...operatorRoutes, ...auditRoutes, ...memberAdminRoutes, ...rulesRoutes, ...storeAdminRoutes, ...tillRoutes,
-  ...devClockRoutes }
+  ...devClockRoutes, ...aftersaleRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 
@@ -32,6 +33,7 @@ export type { DrawActivity, DrawResult, Prize, WonPrize } from './draw'
 export type { CouponRule, CouponTemplate, MemberCoupon } from './coupons'
 export type { Address, CheckoutPreview, Order, OrderStatus, Payment, Refund } from './orders'
 export type { AdminStore, Staff, Store } from './stores'
+export type { Aftersale } from './aftersales'
 export type { AuditEntry } from './audit'
 export type { MemberDetail, MemberFilters, MemberRow, MemberSort } from './member-admin'
 export type { Operator, OperatorSession } from './operators'

@@ -25,6 +25,7 @@ import { registerCouponRoutes } from './modules/coupons/routes'
 import { registerDrawRoutes } from './modules/draw/routes'
 import { registerReferralRoutes } from './modules/referral/routes'
 import { registerTierRoutes } from './modules/tiers/routes'
+import { registerAftersaleRoutes } from './modules/aftersales/routes'
 import { registerAuditRoutes } from './modules/audit/routes'
 import { registerMemberAdminRoutes } from './modules/members/admin-routes'
 import { registerOperatorRoutes } from './modules/operators/routes'
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRulesRoutes(app)
   registerStoreAdminRoutes(app)
   registerTillRoutes(app)
+  registerAftersaleRoutes(app)
   if (devClock) {
     registerDevClockRoutes(app, devClock)
     installDevClockRefresh(app, devClock, config.mode === 'development')

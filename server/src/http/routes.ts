@@ -46,6 +46,11 @@ export interface HandlerContext<R extends RouteSpec> {
   origin: RequestOrigin
   /** For the few routes that set cookies or headers (console sign-in, CSV downloads). */
   reply: FastifyReply
+  /**
+   * Work to do once this request's transaction has committed, outside any: the call to WeChat an
+   * audited write recorded the intent of. Its failure is logged, not answered: a job finishes it.
+   */
+  afterCommit: (work: () => Promise<unknown>) => void
 }
 
 export type Handlers<C extends Contract> = {
@@ -102,6 +107,7 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
         const input = { params: request.params, query: request.query, body: request.body }
         const origin: RequestOrigin = { ip: request.ip ?? null, userAgent: (request.headers['user-agent'] as string | undefined) ?? null, requestId: request.id }
         let record: AuditRecord = defaultAuditRecord(routeKey, url, request.params as Record<string, string> | undefined)
+        const committed: (() => Promise<unknown>)[] = []
         const run = async (db: Queryable) => {
           const result = await handler({
             input: input as never,
@@ -116,19 +122,24 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
               record = { ...record, ...details }
             },
             origin,
-            reply
+            reply,
+            afterCommit: (work) => void committed.push(work)
           })
           if (audited) await writeAudit(db, request.actor!, record, origin, now)
           return result
         }
         if (spec.produces) reply.type(`${spec.produces}; charset=utf-8`)
+        let result: unknown
         if (spec.idempotent) {
           const key = request.headers['idempotency-key'] as string
           const scope = request.actor ? actorScope(request.actor) : request.session ? `user:${request.session.userId}` : spec.auth
           const claim = { scope, key, route: routeKey, payload: input, now }
-          return spec.external ? runIdempotentOutside(deps.db, claim, run) : runIdempotent(deps.db, claim, run)
+          result = await (spec.external ? runIdempotentOutside(deps.db, claim, run) : runIdempotent(deps.db, claim, run))
+        } else {
+          result = await (audited ? deps.db.transaction(run) : run(deps.db))
         }
-        return audited ? deps.db.transaction(run) : run(deps.db)
+        for (const work of committed) await work().catch((error) => request.log.error({ err: error, route: routeKey }, 'after-commit work failed'))
+        return result
       }
     })
   }
