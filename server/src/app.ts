@@ -213,12 +213,20 @@ const documentRoute: SwaggerTransform = ({ schema, url, route }) => {
   }
 }
 
-/** The console's build at /admin/; its client-side routes (/admin/members/…) all answer index.html. */
+/**
+ * The console's build at /admin/; its client-side routes (/admin/members/…) all answer index.html.
+ * A missing asset (a tab left open across a deploy asks for an old hashed file) is a 404, not the
+ * page: HTML served as a script only breaks the tab with a module-type error.
+ */
 async function serveConsole(app: FastifyInstance, root: string) {
   await app.register(fastifyStatic, { root, prefix: '/admin/', decorateReply: false, wildcard: false, index: ['index.html'] })
   app.get('/admin', { schema: { hide: true } }, (_request, reply) => reply.redirect('/admin/'))
   const indexHtml = readFileSync(path.join(root, 'index.html'), 'utf8')
-  app.get('/admin/*', { schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml))
+  app.get('/admin/*', { schema: { hide: true } }, (request, reply) =>
+    request.url.startsWith('/admin/assets/')
+      ? reply.code(404).send(errorBody('NOT_FOUND'))
+      : reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml)
+  )
 }
 
 /**
