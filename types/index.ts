@@ -9,6 +9,7 @@ import { memberAdminRoutes } from './member-admin'
 import { memberRoutes } from './members'
 import { operatorRoutes } from './operators'
 import { orderRoutes } from './orders'
+import { orderAdminRoutes } from './order-admin'
 import { referralRoutes } from './referral'
 import { pointsRoutes } from './points'
 import { rulesRoutes } from './rules'
@@ -19,7 +20,7 @@ import { tierRoutes } from './tiers'
 
 export const contract = { ...authRoutes, ...storeRoutes, ...memberRoutes, ...pointsRoutes, ...salesRoutes, ...catalogRoutes, ...couponRoutes, ...orderRoutes, ...tierRoutes, ...drawRoutes, ...referralRoutes,
   ...operatorRoutes, ...auditRoutes, ...memberAdminRoutes, ...rulesRoutes, ...storeAdminRoutes, ...tillRoutes,
-  ...devClockRoutes, ...aftersaleRoutes }
+  ...devClockRoutes, ...aftersaleRoutes, ...orderAdminRoutes }
 export type ApiContract = typeof contract
 export type ApiRouteKey = keyof ApiContract
 

@@ -42,8 +42,8 @@ const READS: Permission[] = ['members:read', 'rules:read', 'stores:read', 'tills
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   super_admin: Object.keys(permissionNames) as Permission[],
   operations: ['self', ...READS, 'members:write', 'points:adjust', 'points:approve', 'rules:write', 'stores:write', 'staff:write', 'campaigns:write', 'orders:write'],
-  // Scoped to the manager's own stores: members who joined there, their staff and tills.
-  store_manager: ['self', 'members:read', 'stores:read', 'staff:write', 'tills:read', 'tills:write'],
+  // Scoped to the manager's own stores: members who joined there, their orders, staff and tills.
+  store_manager: ['self', 'members:read', 'orders:read', 'stores:read', 'staff:write', 'tills:read', 'tills:write'],
   // Small adjustments only (the limit is in operator_rules); no rules, no campaigns.
   support: ['self', 'members:read', 'points:adjust', 'orders:read'],
   read_only: ['self', ...READS]

@@ -13,6 +13,9 @@ import LoginPage from './pages/Login'
 const MembersPage = lazy(() => import('./pages/Members'))
 const MemberDetailPage = lazy(() => import('./pages/MemberDetail'))
 const AdjustmentsPage = lazy(() => import('./pages/Adjustments'))
+const OrdersPage = lazy(() => import('./pages/orders/Orders'))
+const OrderDetailPage = lazy(() => import('./pages/orders/OrderDetail'))
+const AftersalesPage = lazy(() => import('./pages/aftersales/Aftersales'))
 const RulesPage = lazy(() => import('./pages/Rules'))
 const StoresPage = lazy(() => import('./pages/Stores'))
 const TillsPage = lazy(() => import('./pages/Tills'))
@@ -70,6 +73,9 @@ const router = createBrowserRouter(
         { index: true, element: <Home /> },
         { path: 'members', element: <Guard permission="members:read"><MembersPage /></Guard> },
         { path: 'members/:memberNo', element: <Guard permission="members:read"><MemberDetailPage /></Guard> },
+        { path: 'orders', element: <Guard permission="orders:read"><OrdersPage /></Guard> },
+        { path: 'orders/:orderNo', element: <Guard permission="orders:read"><OrderDetailPage /></Guard> },
+        { path: 'aftersales', element: <Guard permission="orders:read"><AftersalesPage /></Guard> },
         { path: 'adjustments', element: <Guard permission="members:read"><AdjustmentsPage /></Guard> },
         { path: 'rules', element: <Guard permission="rules:read"><RulesPage /></Guard> },
         { path: 'stores', element: <Guard permission="stores:read"><StoresPage /></Guard> },

@@ -26,6 +26,7 @@ import { registerDrawRoutes } from './modules/draw/routes'
 import { registerReferralRoutes } from './modules/referral/routes'
 import { registerTierRoutes } from './modules/tiers/routes'
 import { registerAftersaleRoutes } from './modules/aftersales/routes'
+import { registerOrderAdminRoutes } from './modules/orders/admin-routes'
 import { registerAuditRoutes } from './modules/audit/routes'
 import { registerMemberAdminRoutes } from './modules/members/admin-routes'
 import { registerOperatorRoutes } from './modules/operators/routes'
@@ -140,6 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerStoreAdminRoutes(app)
   registerTillRoutes(app)
   registerAftersaleRoutes(app)
+  registerOrderAdminRoutes(app)
   if (devClock) {
     registerDevClockRoutes(app, devClock)
     installDevClockRefresh(app, devClock, config.mode === 'development')

@@ -63,11 +63,13 @@ const idempotentRoutes = {
   'POST /api/dev/clock': true,
   'POST /api/admin/aftersales/:aftersaleNo/approve': true,
   'POST /api/admin/aftersales/:aftersaleNo/reject': true,
-  'POST /api/admin/aftersales/:aftersaleNo/receive': true
+  'POST /api/admin/aftersales/:aftersaleNo/receive': true,
+  'POST /api/admin/orders/ship-batch': true
 } as const satisfies Record<IdempotentRoute, true>
 
 const csvRoutes = {
-  'GET /api/admin/members/export': true
+  'GET /api/admin/members/export': true,
+  'GET /api/admin/orders/export': true
 } as const satisfies Record<CsvRoute, true>
 
 /** A CSV route answers the file (named as the server's Content-Disposition says); the others their JSON. */

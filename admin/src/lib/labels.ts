@@ -83,6 +83,10 @@ const actions: Record<string, string> = {
   'POST /api/admin/members/export': '导出会员',
   'GET /api/admin/members/export': '导出会员',
   'POST /api/admin/orders/:orderNo/ship': '订单发货',
+  'POST /api/admin/orders/ship-batch': '批量发货',
+  'POST /api/admin/aftersales/:aftersaleNo/approve': '同意售后',
+  'POST /api/admin/aftersales/:aftersaleNo/reject': '拒绝售后',
+  'POST /api/admin/aftersales/:aftersaleNo/receive': '确认退货收货',
   'POST /api/cashier/sales': '门店消费记账'
 }
 export const actionName = (s: string) => actions[s] ?? null
@@ -97,7 +101,8 @@ export const targetTypes: { value: string; label: string }[] = [
   { value: 'tills', label: '收银终端' },
   { value: 'accounts', label: '后台账号' },
   { value: 'sales', label: '门店消费' },
-  { value: 'orders', label: '订单' }
+  { value: 'orders', label: '订单' },
+  { value: 'aftersales', label: '售后' }
 ]
 
 const targetTypeNames = Object.fromEntries(targetTypes.map((t) => [t.value, t.label]))

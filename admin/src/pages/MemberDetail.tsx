@@ -457,7 +457,7 @@ export default function MemberDetailPage() {
                   pagination={detail.orders.length > 20 ? { pageSize: 20 } : false}
                   locale={{ emptyText: <EmptyState description="还没有线上订单" /> }}
                   columns={[
-                    { title: '订单号', dataIndex: 'orderNo' },
+                    { title: '订单号', dataIndex: 'orderNo', render: (v: string) => (can('orders:read') ? <Link to={`/orders/${v}`}>{v}</Link> : v) },
                     { title: '状态', dataIndex: 'status', render: (v: string) => orderStatusName(v) },
                     { title: '商品金额', dataIndex: 'goodsAmount', align: 'right', render: (v: number) => formatMoney(v) },
                     { title: '积分抵扣', dataIndex: 'pointsUsed', align: 'right', render: (v: number) => (v ? formatNumber(v) : '—') },
