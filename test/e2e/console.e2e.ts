@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { test } from 'node:test'
 import type { Page } from 'playwright-core'
-import { currentMember } from './api'
+import { callApi, currentMember } from './api'
 import { ADMIN_PASSWORD } from './server'
 import { screenshots, useBrowserSession } from './session'
 
@@ -150,4 +150,61 @@ test('客服 has no 规则 in the menu, and /admin/rules answers 无权限', { s
   await page.goto(`${session.server.baseUrl}/admin/rules`)
   await page.getByText('无权限').waitFor()
   await page.screenshot({ path: path.join(screenshots, 'console-forbidden.png') })
+})
+
+test('运营 ships a paid order from the 订单 screen and approves a 售后 request in the 售后 screen', { skip }, async () => {
+  // Two orders of the member's, placed beside the browser: one paid, one received with a 退货退款 request.
+  const member = await currentMember(session)
+  const { skus } = await callApi<{ skus: { id: number }[] }>(session, member, 'GET', '/api/catalog/products/1')
+  const address = { name: '王小慧', phone: '13800138000', region: '上海市 静安区', detail: '南京西路 1266 号' }
+  const paidOrder = async () => {
+    const { orderNo } = await callApi<{ orderNo: string }>(session, member, 'POST', '/api/orders', { items: [{ skuId: skus[0]!.id, quantity: 1 }], address })
+    await callApi(session, member, 'POST', `/api/orders/${orderNo}/pay`)
+    return orderNo
+  }
+  const toShip = await paidOrder()
+  const returned = await paidOrder()
+  await callApi(session, 'operator', 'POST', `/api/admin/orders/${returned}/ship`, { carrier: '顺丰速运', trackingNo: 'SF1000000001' })
+  await callApi(session, member, 'POST', `/api/orders/${returned}/receive`)
+  const { aftersaleNo } = await callApi<{ aftersaleNo: string }>(session, member, 'POST', `/api/orders/${returned}/aftersales`, { kind: 'return_refund', reason: '质量问题', note: '瓶盖漏了' })
+
+  const page = await consolePage()
+  await page.goto(`${session.server.baseUrl}/admin/`)
+  if (await page.getByTestId('operator-name').isVisible({ timeout: 5000 }).catch(() => false)) await signOut(page)
+  await signIn(page, OPS.username, OPS.password)
+  await page.getByRole('link', { name: '订单' }).click()
+  await page.getByPlaceholder('完整订单号').fill(toShip)
+  await page.getByRole('button', { name: /查\s*询/ }).click()
+  await page.getByText('共 1 单').first().waitFor()
+  const row = page.locator('.ant-table-row', { hasText: toShip })
+  assert.match((await row.textContent()) ?? '', /待发货/)
+  await row.getByRole('button', { name: label('发货') }).click()
+  const dialog = page.getByRole('dialog', { name: `发货 · ${toShip}` })
+  await dialog.getByLabel('运单号').fill('SF2000000002')
+  await dialog.getByRole('button', { name: label('发货') }).click()
+  // Nothing ships without a confirmation naming the order and the tracking number.
+  const confirm = page.locator('.ant-modal-confirm', { hasText: `确认发货订单 ${toShip}？` })
+  await confirm.waitFor()
+  assert.match((await confirm.textContent()) ?? '', /SF2000000002/)
+  await confirm.getByRole('button', { name: /确认发货/ }).click()
+  await page.getByText(`订单 ${toShip} 已发货`).waitFor()
+  await row.filter({ hasText: '待收货' }).filter({ hasText: 'SF2000000002' }).waitFor()
+  await page.screenshot({ path: path.join(screenshots, 'console-orders.png') })
+  const shipped = await callApi<{ status: string; shipping: { trackingNo: string } | null }>(session, member, 'GET', `/api/orders/${toShip}`)
+  assert.equal(shipped.status, 'shipped')
+  assert.equal(shipped.shipping?.trackingNo, 'SF2000000002')
+
+  await page.getByRole('link', { name: '售后' }).click()
+  const card = page.getByTestId('aftersale-card').filter({ hasText: aftersaleNo })
+  await card.waitFor()
+  assert.match((await card.textContent()) ?? '', /瓶盖漏了/)
+  await card.getByRole('button', { name: label('同意') }).click()
+  await page.getByRole('dialog', { name: `同意售后申请 ${aftersaleNo}？` }).getByRole('button', { name: /确认同意/ }).click()
+  await page.getByText('已同意，等待会员寄回商品').waitFor()
+  await card.waitFor({ state: 'detached' })
+  await page.getByRole('tab', { name: '待退货' }).click()
+  await card.filter({ hasText: '待退货' }).waitFor()
+  await page.screenshot({ path: path.join(screenshots, 'console-aftersales.png') })
+  const { items } = await callApi<{ items: { aftersaleNo: string; status: string }[] }>(session, member, 'GET', `/api/orders/${returned}/aftersales`)
+  assert.equal(items.find((a) => a.aftersaleNo === aftersaleNo)?.status, 'awaiting_return')
 })
