@@ -7,8 +7,13 @@ export default defineAppConfig({
     { root: 'pages/tier', pages: ['index'] },
     { root: 'pages/draw', pages: ['index', 'prizes'] },
     // The invite pages, the friend's landing included: a friend opening an invite downloads the main package and this one only.
-    { root: 'pages/invite', pages: ['index', 'landing', 'records', 'leaderboard'] }
+    { root: 'pages/invite', pages: ['index', 'landing', 'records', 'leaderboard'] },
+    // 订单详情, 申请售后 and 售后详情: reached from 我的订单, which fetches them ahead (preloadRule).
+    { root: 'pages/aftersale', pages: ['order', 'apply', 'detail'] }
   ],
+  preloadRule: {
+    'pages/orders/index': { network: 'all', packages: ['pages/aftersale'] }
+  },
   window: {
     navigationBarTitleText: '乐享会员',
     navigationBarBackgroundColor: '#1f1f1f',

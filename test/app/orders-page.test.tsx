@@ -14,7 +14,8 @@ jest.mock('@tarojs/taro', () => {
     showToast: jest.fn(async () => undefined),
     showModal: jest.fn(async () => ({ confirm: true, cancel: false })),
     stopPullDownRefresh: jest.fn(),
-    requestPayment: jest.fn()
+    requestPayment: jest.fn(),
+    navigateTo: jest.fn(async () => undefined)
   }
   return {
     __esModule: true,
@@ -33,7 +34,7 @@ jest.mock('@tarojs/taro', () => {
 })
 jest.mock('../../src/api', () => jest.requireActual('../support/api-mock').apiModuleMock())
 
-const taroMocks = ['showToast', 'showModal', 'stopPullDownRefresh', 'requestPayment'] as const
+const taroMocks = ['showToast', 'showModal', 'stopPullDownRefresh', 'requestPayment', 'navigateTo'] as const
 const mockTaro = Taro as unknown as Record<(typeof taroMocks)[number], jest.Mock>
 
 const scarf = { skuId: 101, productName: '羊毛围巾', specText: '燕麦色', price: 3000, quantity: 2, refundedQuantity: 0 }
@@ -98,7 +99,9 @@ describe('我的订单', () => {
     expect(refund.getByText('退款中')).toBeTruthy()
     expect(refund.getByText('¥23.57，退回 43 积分')).toBeTruthy()
     expect(s.getByText('确认收货')).toBeTruthy()
-    expect(s.getByText('申请退款')).toBeTruthy()
+    // Shipped: a refund is a 售后 request now, not the refund popup.
+    expect(s.getByText('申请售后')).toBeTruthy()
+    expect(s.queryByText('申请退款')).toBeNull()
 
     const u = card(unpaid.orderNo)
     expect(u.getByTestId('order-status').textContent).toBe('待付款')
@@ -150,6 +153,8 @@ describe('我的订单', () => {
     await tap(form.getByText('提交退款'))
 
     await waitFor(() => expect(callsOf('POST /api/orders/:orderNo/refund')).toHaveLength(1))
+    // Money goes back: asked once more, with the count.
+    expect(mockTaro.showModal).toHaveBeenCalledWith({ title: '确认申请退款', content: '1 件商品的实付金额将原路退回，已用积分同时退回' })
     expect(callsOf('POST /api/orders/:orderNo/refund')[0]).toEqual({
       params: { orderNo: paid.orderNo },
       body: { items: [{ skuId: 101, quantity: 1 }], reason: '商品有瑕疵' }
@@ -161,7 +166,7 @@ describe('我的订单', () => {
   })
 
   it('asks for everything left, without items, when all of it is chosen', async () => {
-    const paid = order({ orderNo: '2026031000000022', status: 'completed', items: [{ ...scarf, refundedQuantity: 1 }, gloves] })
+    const paid = order({ orderNo: '2026031000000022', status: 'paid', items: [{ ...scarf, refundedQuantity: 1 }, gloves] })
     backend({
       'GET /api/orders': () => ({ items: [paid], nextCursor: null }),
       'POST /api/orders/:orderNo/refund': () => ({ ...paid, status: 'refunded' })
@@ -218,6 +223,38 @@ describe('我的订单', () => {
     expect(mockTaro.showModal).toHaveBeenCalledWith({ title: '确认支付', content: '支付 ¥55.00' })
     await waitFor(() => expect(card(unpaid.orderNo).getByTestId('order-status').textContent).toBe('待发货'))
     expect(mockTaro.showToast).toHaveBeenCalledWith({ title: '支付成功', icon: 'success' })
+  })
+
+  it('sends a shipped or completed order to 申请售后, and a tap on the card to 订单详情', async () => {
+    const shipped = order({ orderNo: '2026031000000061', status: 'shipped' })
+    const completed = order({ orderNo: '2026031000000062', status: 'completed', items: [{ ...scarf, refundedQuantity: 2 }] })
+    backend({ 'GET /api/orders': () => ({ items: [shipped, completed], nextCursor: null }) })
+    render(<OrdersPage />)
+    await screen.findByTestId(`order-${shipped.orderNo}`)
+
+    await tap(card(shipped.orderNo).getByText('申请售后'))
+    expect(mockTaro.navigateTo).toHaveBeenCalledWith({ url: `/pages/aftersale/apply?orderNo=${shipped.orderNo}` })
+    expect(callsOf('POST /api/orders/:orderNo/refund')).toHaveLength(0)
+    // Everything refunded already: nothing left to ask for.
+    expect(card(completed.orderNo).queryByText('申请售后')).toBeNull()
+
+    await tap(card(completed.orderNo).getByTestId('order-open'))
+    expect(mockTaro.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/aftersale/order?orderNo=${completed.orderNo}` })
+  })
+
+  it('does not refund when the member declines the confirmation', async () => {
+    const paid = order({ orderNo: '2026031000000071', status: 'paid' })
+    backend({ 'GET /api/orders': () => ({ items: [paid], nextCursor: null }) })
+    render(<OrdersPage />)
+    await screen.findByTestId(`order-${paid.orderNo}`)
+    await tap(card(paid.orderNo).getByText('申请退款'))
+    const form = within(screen.getByTestId('refund-form'))
+    await tap(form.getByText('不想要了'))
+    mockTaro.showModal.mockResolvedValueOnce({ confirm: false, cancel: true })
+    await tap(form.getByText('提交退款'))
+    expect(mockTaro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '确认申请退款' }))
+    expect(callsOf('POST /api/orders/:orderNo/refund')).toHaveLength(0)
+    expect(screen.getByTestId('refund-form')).toBeTruthy()
   })
 
   it('loads the next page with the cursor at the bottom, once, and says 没有更多了 at the end', async () => {

@@ -93,6 +93,8 @@ test('a refund of the whole order takes back the pending points, returns the 200
   await form.waitFor({ timeout: 20_000 })
   await form.getByText('不想要了').click()
   await form.locator('.nut-button', { hasText: '提交退款' }).click()
+  await page.getByText('确认申请退款').waitFor()
+  await page.getByText('确定').last().click()
   await page.getByTestId('order-status').filter({ hasText: '已退款' }).waitFor({ timeout: 20_000 })
 
   await page.goto(`${server.baseUrl}/#/pages/points/index`)

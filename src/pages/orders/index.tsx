@@ -5,19 +5,13 @@ import type { Order } from '../../../types'
 import { api } from '../../api'
 import { ErrorState, GoShoppingState, LoadingSkeleton } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
-import { formatMoney } from '../../utils/format'
-import { payOrder } from '../../utils/pay'
 import { usePagedList } from '../../utils/use-paged-list'
 import { usePullDownReload } from '../../utils/use-pull-down-reload'
+import { confirmRefund, confirmStep, submitRefund, takeStep } from './actions'
 import { OrderCard, type OrderAction } from './order-card'
 import { RefundPopup, type RefundRequest } from './refund-popup'
 import { belongsTo, tabFromParam, TABS, type OrdersTab } from './text'
 import './index.scss'
-
-// What the member does to an order: a retry after a lost answer is the same request (one refund, not two).
-const cancelOrder = api.action('POST /api/orders/:orderNo/cancel')
-const confirmReceipt = api.action('POST /api/orders/:orderNo/receive')
-const requestRefund = api.action('POST /api/orders/:orderNo/refund')
 
 const statusQuery = (tab: OrdersTab) => (tab === 'all' ? {} : { status: tab })
 
@@ -37,12 +31,6 @@ function useOrderList(tab: OrdersTab) {
     [setItems, tab]
   )
   return { ...list, replace }
-}
-
-const CONFIRM: Record<Exclude<OrderAction, 'refund'>, { title: string; content: (order: Order) => string }> = {
-  pay: { title: '确认支付', content: (order) => `支付 ${formatMoney(order.payAmount)}` },
-  cancel: { title: '取消订单', content: () => '取消后，商品库存、优惠券和已用积分将退回' },
-  receive: { title: '确认收货', content: () => '请确认已收到全部商品，确认后订单完成' }
 }
 
 export default function OrdersPage() {
@@ -74,34 +62,31 @@ export default function OrdersPage() {
   }
 
   const onAction = async (order: Order, action: OrderAction) => {
+    if (action === 'open') {
+      void Taro.navigateTo({ url: `/pages/aftersale/order?orderNo=${order.orderNo}` })
+      return
+    }
     if (busy) return
     if (action === 'refund') {
       setRefunding(order)
       return
     }
-    const { title, content } = CONFIRM[action]
-    const { confirm } = await Taro.showModal({ title, content: content(order) })
-    if (!confirm) return
-    const params = { params: { orderNo: order.orderNo } }
+    if (action === 'aftersale') {
+      void Taro.navigateTo({ url: `/pages/aftersale/apply?orderNo=${order.orderNo}` })
+      return
+    }
+    if (!(await confirmStep(order, action))) return
+    await run(order, () => takeStep(order, action))
+  }
+
+  const onRefund = async (order: Order, request: RefundRequest) => {
+    if (busy || !(await confirmRefund(order, request))) return
     await run(order, async () => {
-      if (action === 'pay') {
-        const outcome = await payOrder(order.orderNo)
-        return outcome.result === 'paid' || outcome.result === 'confirming' ? (outcome.order ?? null) : null
-      }
-      const updated =
-        action === 'cancel' ? await cancelOrder(params) : await confirmReceipt(params)
-      void Taro.showToast({ title: action === 'cancel' ? '订单已取消' : '已确认收货', icon: 'success' })
+      const updated = await submitRefund(order, request)
+      setRefunding(null)
       return updated
     })
   }
-
-  const submitRefund = (order: Order, request: RefundRequest) =>
-    run(order, async () => {
-      const updated = await requestRefund({ params: { orderNo: order.orderNo }, body: request })
-      setRefunding(null)
-      void Taro.showToast({ title: '退款申请已提交', icon: 'success' })
-      return updated
-    })
 
   return (
     <View className='orders-page safe-bottom'>
@@ -139,7 +124,7 @@ export default function OrdersPage() {
           </View>
         </>
       )}
-      <RefundPopup order={refunding} submitting={refunding !== null && busy === refunding.orderNo} onClose={() => setRefunding(null)} onSubmit={submitRefund} />
+      <RefundPopup order={refunding} submitting={refunding !== null && busy === refunding.orderNo} onClose={() => setRefunding(null)} onSubmit={onRefund} />
     </View>
   )
 }

@@ -2,8 +2,9 @@ import { ScrollView, Text, View } from '@tarojs/components'
 import { Button, Popup } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import type { Order } from '../../../types'
-import { formatMoney } from '../../utils/format'
+import { chosenItems, ItemPicker } from './item-picker'
 import { REFUND_REASONS, refundableQuantity } from './text'
+import './refund-popup.scss'
 
 export interface RefundRequest {
   /** Omitted when everything left is chosen: the server then refunds all of it. */
@@ -29,60 +30,21 @@ export function RefundPopup({ order, submitting, onClose, onSubmit }: RefundPopu
 }
 
 function RefundForm({ order, submitting, onSubmit }: { order: Order; submitting: boolean; onSubmit: RefundPopupProps['onSubmit'] }) {
-  const refundable = order.items.filter((item) => refundableQuantity(item) > 0)
+  const lines = order.items.filter((item) => refundableQuantity(item) > 0).map((item) => ({ item, max: refundableQuantity(item) }))
   // Everything that can still be refunded, unless the member says otherwise.
-  const [quantities, setQuantities] = useState<Record<number, number>>(() =>
-    Object.fromEntries(refundable.map((item) => [item.skuId, refundableQuantity(item)]))
-  )
+  const [quantities, setQuantities] = useState<Record<number, number>>(() => Object.fromEntries(lines.map(({ item, max }) => [item.skuId, max])))
   const [reason, setReason] = useState<string | null>(null)
 
-  const set = (skuId: number, quantity: number) => setQuantities((q) => ({ ...q, [skuId]: quantity }))
-  const chosen = refundable.filter((item) => quantities[item.skuId] > 0)
-  const everything = refundable.every((item) => quantities[item.skuId] === refundableQuantity(item))
-
+  const { items, everything } = chosenItems(lines, quantities)
   const submit = () => {
-    if (!reason || chosen.length === 0) return
-    const items = chosen.map((item) => ({ skuId: item.skuId, quantity: quantities[item.skuId] }))
+    if (!reason || items.length === 0) return
     onSubmit(order, everything ? { reason } : { items, reason })
   }
 
   return (
     <ScrollView scrollY className='refund-form' data-testid='refund-form'>
       <Text className='refund-form__title'>选择退款商品</Text>
-      {refundable.map((item) => {
-        const max = refundableQuantity(item)
-        const quantity = quantities[item.skuId]
-        return (
-          <View key={item.skuId} className='refund-item' data-testid={`refund-item-${item.skuId}`}>
-            <Text
-              className={`refund-item__check${quantity > 0 ? ' refund-item__check--on' : ''}`}
-              aria-checked={quantity > 0}
-              onClick={() => set(item.skuId, quantity > 0 ? 0 : max)}
-            >
-              {quantity > 0 ? '✓' : ''}
-            </Text>
-            <View className='refund-item__info'>
-              <Text className='refund-item__name'>
-                {item.productName} · {item.specText}
-              </Text>
-              <Text className='refund-item__hint'>
-                {formatMoney(item.price)} · 可退 {max} 件
-              </Text>
-            </View>
-            <View className='refund-item__stepper'>
-              <Text className='refund-item__button' data-testid='refund-minus' onClick={() => set(item.skuId, Math.max(0, quantity - 1))}>
-                −
-              </Text>
-              <Text className='refund-item__value' data-testid='refund-quantity'>
-                {quantity}
-              </Text>
-              <Text className='refund-item__button' data-testid='refund-plus' onClick={() => set(item.skuId, Math.min(max, quantity + 1))}>
-                +
-              </Text>
-            </View>
-          </View>
-        )
-      })}
+      <ItemPicker lines={lines} quantities={quantities} onChange={(skuId, quantity) => setQuantities((q) => ({ ...q, [skuId]: quantity }))} />
 
       <Text className='refund-form__title'>退款原因</Text>
       <View className='refund-form__reasons'>
@@ -98,7 +60,7 @@ function RefundForm({ order, submitting, onSubmit }: { order: Order; submitting:
         ))}
       </View>
       <Text className='refund-form__note'>退款按商品分摊原路退回实付金额，已用积分同时退回，本单获得的积分相应扣回</Text>
-      <Button block type='primary' loading={submitting} disabled={submitting || !reason || chosen.length === 0} onClick={submit}>
+      <Button block type='primary' loading={submitting} disabled={submitting || !reason || items.length === 0} onClick={submit}>
         {reason ? '提交退款' : '请选择退款原因'}
       </Button>
     </ScrollView>

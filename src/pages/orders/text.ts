@@ -44,8 +44,14 @@ export const partlyRefunded = (order: Order) => order.status !== 'refunded' && o
 
 export const refundableQuantity = (item: Order['items'][number]) => item.quantity - item.refundedQuantity
 
-const REFUNDABLE_STATUSES: OrderStatus[] = ['paid', 'shipped', 'completed']
+/** Items left to refund; a 售后 request may hold some of them (see the aftersale pages). */
+export const hasRefundableItems = (order: Order) => order.items.some((item) => refundableQuantity(item) > 0)
 
-export const canRefund = (order: Order) => REFUNDABLE_STATUSES.includes(order.status) && order.items.some((item) => refundableQuantity(item) > 0)
+/** Before shipping the member refunds at once (仅退款, the refund popup). */
+export const canRefundNow = (order: Order) => order.status === 'paid' && hasRefundableItems(order)
 
+/** After shipping a refund is a 售后 request, asked for on its own page. */
+export const canAskAftersale = (order: Order) => (order.status === 'shipped' || order.status === 'completed') && hasRefundableItems(order)
+
+/** For an order not yet shipped: the server takes any reason there, and refunds at once. */
 export const REFUND_REASONS = ['不想要了', '商品有瑕疵', '发错货', '其他'] as const
