@@ -94,7 +94,7 @@ export const aftersaleRoutes = defineRoutes({
       {
         status: Type.Optional(AftersaleStatus),
         orderNo: Type.Optional(OrderNo),
-        cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$' })),
+        cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 }))
       },
       strictObject

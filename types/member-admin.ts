@@ -94,7 +94,7 @@ export const memberAdminRoutes = defineRoutes({
       {
         ...memberFilters,
         sort: Type.Optional(Type.Union(MEMBER_SORTS.map((s) => Type.Literal(s)), { default: 'joined_desc' })),
-        cursor: Type.Optional(Type.String({ pattern: '^-?[0-9]{1,15}:[0-9]{1,10}$' })),
+        cursor: Type.Optional(Type.String({ pattern: '^-?[0-9]{1,15}:[0-9]{1,9}$' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 }))
       },
       strictObject

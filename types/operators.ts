@@ -8,7 +8,7 @@ const RoleSchema = Type.Union(ROLES.map((role) => Type.Literal(role)))
 const Username = Type.String({ pattern: '^[a-z][a-z0-9_.-]{2,31}$', description: 'lower-case letters, digits, _ . -' })
 /** At least 10 characters: long beats clever (NIST 800-63B); checked against the username on the server. */
 const NewPassword = Type.String({ minLength: 10, maxLength: 128 })
-const AccountId = Type.String({ pattern: '^[1-9][0-9]{0,9}$' })
+const AccountId = Type.String({ pattern: '^[1-9][0-9]{0,8}$' })
 
 export const OperatorSchema = Type.Object({
   id: Type.String(),

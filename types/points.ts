@@ -68,7 +68,7 @@ export const PointsQuoteSchema = Type.Object({
 })
 export type PointsQuote = Static<typeof PointsQuoteSchema>
 
-const AdjustmentId = Type.String({ pattern: '^[1-9][0-9]{0,9}$' })
+const AdjustmentId = Type.String({ pattern: '^[1-9][0-9]{0,8}$' })
 const AdjustmentStatus = Type.Union([Type.Literal('pending'), Type.Literal('posted'), Type.Literal('rejected')])
 
 /** An operator's points adjustment: posted at once, or (above the threshold) after a second operator approves. */
@@ -164,7 +164,7 @@ export const pointsRoutes = defineRoutes({
       {
         status: Type.Optional(AdjustmentStatus),
         memberNo: Type.Optional(MemberNo),
-        cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$' })),
+        cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 }))
       },
       strictObject

@@ -17,7 +17,8 @@ export const TillSchema = Type.Object({
 })
 export type Till = Static<typeof TillSchema>
 
-const TillParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,9}$' }) }, strictObject)
+// Ids are int4: nine digits at most, so an id PostgreSQL cannot hold is a 400, not a 500.
+const TillParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,8}$' }) }, strictObject)
 const WithKey = Type.Object({ till: TillSchema, key: Type.String({ description: 'x-cashier-key for this till; shown only now' }) })
 
 export const tillRoutes = defineRoutes({

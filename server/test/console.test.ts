@@ -430,6 +430,21 @@ describe('operator console: accounts, roles, sessions, audit', () => {
     const paid = await t.app.inject({ method: 'POST', url: `/api/orders/${orderNo}/pay`, headers: { ...bearer(token), 'idempotency-key': newKey() } })
     assert.equal(paid.statusCode, 200, paid.body)
     assert.equal((await consoleCall(t, ops, 'POST', `/api/admin/orders/${orderNo}/ship`, { carrier: '顺丰', trackingNo: 'SF7654321' })).statusCode, 200)
+    const fileAftersale = (kind: string) =>
+      t.app.inject({ method: 'POST', url: `/api/orders/${orderNo}/aftersales`, headers: { ...bearer(token), 'idempotency-key': newKey() }, payload: { kind, reason: '质量问题' } })
+    const rejected = (await fileAftersale('refund_only')).json().aftersaleNo
+    assert.equal((await consoleCall(t, ops, 'POST', `/api/admin/aftersales/${rejected}/reject`, { reason: '已核实无质量问题' })).statusCode, 200)
+    const returned = (await fileAftersale('return_refund')).json().aftersaleNo
+    assert.equal((await consoleCall(t, ops, 'POST', `/api/admin/aftersales/${returned}/approve`)).statusCode, 200)
+    await t.app.inject({ method: 'POST', url: `/api/aftersales/${returned}/return`, headers: { ...bearer(token), 'idempotency-key': newKey() }, payload: { carrier: '顺丰', trackingNo: 'SF1111' } })
+    assert.equal((await consoleCall(t, ops, 'POST', `/api/admin/aftersales/${returned}/receive`, { sellable: false })).statusCode, 200)
+
+    // The 订单 screen's batch ship: another paid order shipped from CSV text.
+    const batchOrder = await t.app.inject({ method: 'POST', url: '/api/orders', headers: { ...bearer(token), 'idempotency-key': newKey() }, payload: { items: [{ skuId, quantity: 1 }], address: shippingAddress } })
+    await t.app.inject({ method: 'POST', url: `/api/orders/${batchOrder.json().orderNo}/pay`, headers: { ...bearer(token), 'idempotency-key': newKey() } })
+    const batch = await consoleCall(t, ops, 'POST', '/api/admin/orders/ship-batch', { csv: `订单号,快递公司,运单号\n${batchOrder.json().orderNo},顺丰,SF7654322` })
+    assert.equal(batch.statusCode, 200, batch.body)
+    assert.equal(batch.json().shipped, 1, batch.body)
 
     // A reward held for risk review, as the join would leave it for a risky invitee.
     const friend = await newMember(t)

@@ -1,5 +1,6 @@
 import type { MemberDetail, MemberFilters, MemberRow, MemberSort } from '../../../../types/member-admin'
 import type { Queryable } from '../../db'
+import { AppError } from '../../http/errors'
 import { listAudit } from '../audit/repository'
 
 /**
@@ -72,6 +73,8 @@ const toMemberRow = (row: Row): MemberRow => ({
   tags: row.tags
 })
 
+const MAX_TIMESTAMP_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 /** Keyset order per sort: the cursor is the last row's sort value and id, so a page costs the same deep in the list. */
 const SORTS: Record<MemberSort, { key: string; direction: 'ASC' | 'DESC'; cursorValue: (row: Row) => number; fromCursor: (v: number) => unknown }> = {
   joined_desc: { key: 'm.joined_at', direction: 'DESC', cursorValue: (r) => r.joinedAt.getTime(), fromCursor: (v) => new Date(v) },
@@ -91,8 +94,12 @@ export async function searchMembers(
   let keyset = ''
   if (request.cursor !== undefined) {
     const [value, id] = request.cursor.split(':').map(Number)
+    // A joined-at cursor is a time PostgreSQL can store (years 1970–9999), or it is not ours.
+    if (sort.key === 'm.joined_at' && !(value >= 0 && value <= MAX_TIMESTAMP_MS)) throw new AppError('VALIDATION_FAILED', 'cursor')
     const comparison = sort.direction === 'DESC' ? '<' : '>'
-    keyset = `${where ? ' AND' : 'WHERE'} (${sort.key}, m.id) ${comparison} ($${params.push(sort.fromCursor(value))}, $${params.push(id)})`
+    // Typed explicitly: a cursor value beyond int4 (the contract allows 15 digits) compares as bigint instead of failing.
+    const valueType = sort.key === 'm.joined_at' ? 'timestamptz' : 'bigint'
+    keyset = `${where ? ' AND' : 'WHERE'} (${sort.key}, m.id) ${comparison} ($${params.push(sort.fromCursor(value))}::${valueType}, $${params.push(id)}::bigint)`
   }
   const { rows } = await db.query<Row>(
     `SELECT ${ROW_COLUMNS} ${FROM_MEMBERS} ${where}${keyset}
