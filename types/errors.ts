@@ -90,6 +90,7 @@ export const apiErrors = {
   PAYMENT_UNAVAILABLE: { status: 503, message: '支付暂不可用，请稍后再试' },
   NOT_FOUND: { status: 404, message: '请求的内容不存在' },
   WECHAT_UNAVAILABLE: { status: 502, message: '微信服务繁忙，请稍后重试' },
+  SERVICE_UNAVAILABLE: { status: 503, message: '服务暂时不可用，请稍后重试' },
   INTERNAL: { status: 500, message: '服务开小差了，请稍后重试' }
 } as const satisfies Record<string, { status: number; message: string }>
 

@@ -7,7 +7,7 @@ import fastifySwagger, { type SwaggerTransform } from '@fastify/swagger'
 import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 import type { Config } from './config'
-import type { Database } from './db'
+import { isDatabaseUnavailable, type Database } from './db'
 import { AppError, errorBody } from './http/errors'
 import { refusingNul, withInt4Bounds, withStorableDateTimes } from './http/input-limits'
 import type { RouteDeps } from './http/routes'
@@ -284,6 +284,10 @@ function installErrorHandling(app: FastifyInstance) {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('PAYLOAD_TOO_LARGE'))
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return reply.code(400).send(errorBody('MALFORMED_REQUEST'))
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable')
+      return reply.code(503).send(errorBody('SERVICE_UNAVAILABLE'))
     }
     request.log.error({ err: error }, 'unhandled error')
     return reply.code(500).send(errorBody('INTERNAL'))

@@ -201,6 +201,27 @@ describe('WeChat is never waited on inside a transaction', () => {
     }
   })
 
+  test('a refund whose attempt died while WeChat Pay answered is resumed by the retry, never made twice', async () => {
+    const skuId = await newSku(t, 1000, 10)
+    const payer = await newMember(t)
+    const placed = await t.app.inject({ method: 'POST', url: '/api/orders', headers: { ...bearer(payer.token), 'idempotency-key': newKey() }, payload: { items: [{ skuId, quantity: 2 }], address: shippingAddress } })
+    const order = placed.json() as { orderNo: string; payAmount: number }
+    assert.equal((await call(payer.token, 'POST', `/api/orders/${order.orderNo}/pay`)).statusCode, 200)
+    await acceptPaymentNotify(t.db, scripted.pay, paidState(order.orderNo, order.payAmount), t.clock.now())
+    const key = newKey()
+    const refund = () =>
+      t.app.inject({ method: 'POST', url: `/api/orders/${order.orderNo}/refund`, headers: { ...bearer(payer.token), 'idempotency-key': key }, payload: { reason: '买多了', items: [{ skuId, quantity: 1 }] } })
+    assert.equal((await refund()).statusCode, 200)
+    // As if the replica died after WeChat Pay was asked and before the answer was stored.
+    await t.db.query(`UPDATE idempotency_keys SET response = NULL, created_at = created_at - interval '2 minutes' WHERE key = $1`, [key])
+    const retried = await refund()
+    assert.equal(retried.statusCode, 200, retried.body)
+    assert.equal(retried.json().refunds.length, 1, 'one refund, not a second one for another unit')
+    assert.equal(retried.json().items[0].refundedQuantity, 1)
+    const refundNo = retried.json().refunds[0].refundNo
+    assert.deepEqual(scripted.state.refunds.filter((no) => no.startsWith(order.orderNo)), [refundNo, refundNo], 'asked again under the same refund number')
+  })
+
   test('a payment for an order that closed meanwhile is refunded whole and recorded as a refund', async () => {
     const skuId = await newSku(t, 1000, 10)
     const payer = await newMember(t)

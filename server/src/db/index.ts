@@ -36,6 +36,17 @@ function joinOuter(tx: Pick<Queryable, 'query' | 'exec'>): Queryable {
 
 const rowsOf = <Row>(result: pg.QueryResult) => ({ rows: result.rows as Row[] })
 
+const ignoreDroppedConnection = () => undefined
+
+// Connection refused or lost, and PostgreSQL shutting down or starting up (SQLSTATE classes 08, 57P).
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006'])
+
+/** Whether an error means the database is out of reach for now (worth a 503 and a retry), not a bug. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const failure = error as { code?: unknown; message?: unknown }
+  return (typeof failure.code === 'string' && UNAVAILABLE_CODES.has(failure.code)) || /Connection terminated/i.test(String(failure.message ?? ''))
+}
+
 /** Serialisation failures and deadlocks are retried: the work is re-run from the start. */
 const RETRYABLE = new Set(['40001', '40P01'])
 
@@ -45,6 +56,9 @@ export function connectPostgres(connectionString: string): Database {
     max: 10,
     types: { getTypeParser: (oid, format) => (oid === INT8_OID ? parseInt8 : pg.types.getTypeParser(oid, format)) }
   })
+  // A connection PostgreSQL drops (a restart, a failover) must not take the process down: the
+  // query in flight fails with its own error, and the pool opens a new connection for the next.
+  pool.on('error', ignoreDroppedConnection)
   const query: Queryable['query'] = async (sql, params) => rowsOf(await pool.query(sql, params as unknown[]))
   return {
     kind: 'postgres',
@@ -52,6 +66,8 @@ export function connectPostgres(connectionString: string): Database {
     async transaction(work) {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect()
+        client.on('error', ignoreDroppedConnection)
+        let broken = false
         try {
           await client.query('BEGIN')
           const result = await work(
@@ -63,11 +79,15 @@ export function connectPostgres(connectionString: string): Database {
           await client.query('COMMIT')
           return result
         } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined)
+          await client.query('ROLLBACK').catch(() => {
+            broken = true
+          })
           if (attempt < 5 && RETRYABLE.has((error as { code?: string }).code ?? '')) continue
           throw error
         } finally {
-          client.release()
+          client.removeListener('error', ignoreDroppedConnection)
+          // A connection that could not even roll back is closed, not handed to the next caller.
+          client.release(broken)
         }
       }
     },

@@ -51,6 +51,12 @@ export interface HandlerContext<R extends RouteSpec> {
    * audited write recorded the intent of. Its failure is logged, not answered: a job finishes it.
    */
   afterCommit: (work: () => Promise<unknown>) => void
+  /**
+   * The caller's Idempotency-Key with its scope, for idempotent routes. Work that calls WeChat
+   * records it with what it starts, so a retry that takes over a dead attempt resumes that work
+   * instead of starting it a second time.
+   */
+  requestKey: string | null
 }
 
 export type Handlers<C extends Contract> = {
@@ -108,6 +114,8 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
         const origin: RequestOrigin = { ip: request.ip ?? null, userAgent: (request.headers['user-agent'] as string | undefined) ?? null, requestId: request.id }
         let record: AuditRecord = defaultAuditRecord(routeKey, url, request.params as Record<string, string> | undefined)
         const committed: (() => Promise<unknown>)[] = []
+        const scope = request.actor ? actorScope(request.actor) : request.session ? `user:${request.session.userId}` : spec.auth
+        const idempotencyKey = spec.idempotent ? (request.headers['idempotency-key'] as string) : null
         const run = async (db: Queryable) => {
           const result = await handler({
             input: input as never,
@@ -123,17 +131,16 @@ export function registerRoutes<C extends Contract>(app: FastifyInstance, deps: R
             },
             origin,
             reply,
-            afterCommit: (work) => void committed.push(work)
+            afterCommit: (work) => void committed.push(work),
+            requestKey: idempotencyKey === null ? null : `${scope}:${idempotencyKey}`
           })
           if (audited) await writeAudit(db, request.actor!, record, origin, now)
           return result
         }
         if (spec.produces) reply.type(`${spec.produces}; charset=utf-8`)
         let result: unknown
-        if (spec.idempotent) {
-          const key = request.headers['idempotency-key'] as string
-          const scope = request.actor ? actorScope(request.actor) : request.session ? `user:${request.session.userId}` : spec.auth
-          const claim = { scope, key, route: routeKey, payload: input, now }
+        if (idempotencyKey !== null) {
+          const claim = { scope, key: idempotencyKey, route: routeKey, payload: input, now }
           result = await (spec.external ? runIdempotentOutside(deps.db, claim, run) : runIdempotent(deps.db, claim, run))
         } else {
           result = await (audited ? deps.db.transaction(run) : run(deps.db))

@@ -27,6 +27,11 @@ const SELECT_AFTERSALE = `
          a.refund_no AS "refundNo", a.created_at AS "createdAt"
   FROM aftersales a JOIN orders o ON o.id = a.order_id JOIN members m ON m.id = a.member_id`
 
+export async function findAftersaleByRequest(db: Queryable, requestKey: string): Promise<AftersaleRow | null> {
+  const { rows } = await db.query<AftersaleRow>(`${SELECT_AFTERSALE} WHERE a.request_key = $1`, [requestKey])
+  return rows[0] ?? null
+}
+
 export async function findAftersale(db: Queryable, aftersaleNo: string, lock = false): Promise<AftersaleRow | null> {
   if (lock) await db.query('SELECT 1 FROM aftersales WHERE aftersale_no = $1 FOR NO KEY UPDATE', [aftersaleNo])
   const { rows } = await db.query<AftersaleRow>(`${SELECT_AFTERSALE} WHERE a.aftersale_no = $1`, [aftersaleNo])
@@ -46,14 +51,14 @@ export async function listAftersales(db: Queryable, filter: { orderId?: number; 
 
 export async function insertAftersale(
   db: Queryable,
-  request: { orderId: number; memberId: number; kind: Aftersale['kind']; reason: string; note: string; lines: [number, number][]; now: Date }
+  request: { orderId: number; memberId: number; kind: Aftersale['kind']; reason: string; note: string; lines: [number, number][]; requestKey: string | null; now: Date }
 ): Promise<string> {
   const { rows } = await db.query<{ id: number; no: string }>(
-    `INSERT INTO aftersales (aftersale_no, order_id, member_id, kind, status, reason, note, created_at, updated_at)
+    `INSERT INTO aftersales (aftersale_no, order_id, member_id, kind, status, reason, note, created_at, updated_at, request_key)
      VALUES ('AS' || to_char($6::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(nextval('aftersale_no_seq')::text, 8, '0'),
-             $1, $2, $3, 'pending', $4, $5, $6, $6)
+             $1, $2, $3, 'pending', $4, $5, $6, $6, $7)
      RETURNING id, aftersale_no AS no`,
-    [request.orderId, request.memberId, request.kind, request.reason, request.note, request.now]
+    [request.orderId, request.memberId, request.kind, request.reason, request.note, request.now, request.requestKey]
   )
   for (const [skuId, quantity] of request.lines) {
     await db.query('INSERT INTO aftersale_items (aftersale_id, order_id, sku_id, quantity) VALUES ($1, $2, $3, $4)', [rows[0].id, request.orderId, skuId, quantity])

@@ -21,9 +21,9 @@ export function registerAftersaleRoutes(app: FastifyInstance) {
   registerRoutes(app, services, aftersaleRoutes, {
     'GET /api/aftersales/rules': async ({ db }) => loadAftersaleRules(db),
 
-    'POST /api/orders/:orderNo/aftersales': async ({ db, session, input, now }) => {
+    'POST /api/orders/:orderNo/aftersales': async ({ db, session, input, now, requestKey }) => {
       const member = await requireMember(db, session.userId)
-      return fileAftersale(db, wechatPay, { memberId: member.id, orderNo: input.params.orderNo, ...input.body, now })
+      return fileAftersale(db, wechatPay, { memberId: member.id, orderNo: input.params.orderNo, ...input.body, requestKey, now })
     },
 
     'GET /api/orders/:orderNo/aftersales': async ({ db, session, input }) => {

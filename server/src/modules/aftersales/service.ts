@@ -10,6 +10,7 @@ import {
   aftersaleDetails,
   claimLines,
   findAftersale,
+  findAftersaleByRequest,
   insertAftersale,
   loadAftersaleRules,
   moveAftersale,
@@ -69,8 +70,21 @@ async function startRefund(
 export async function fileAftersale(
   db: Queryable,
   wechatPay: WechatPay | null,
-  request: { memberId: number; orderNo: string; kind: Aftersale['kind']; items?: OrderLines; reason: string; note?: string; refundReason?: string; now: Date }
+  request: {
+    memberId: number
+    orderNo: string
+    kind: Aftersale['kind']
+    items?: OrderLines
+    reason: string
+    note?: string
+    refundReason?: string
+    /** The member's Idempotency-Key: an attempt that died after filing is resumed, not repeated. */
+    requestKey: string | null
+    now: Date
+  }
 ): Promise<Aftersale> {
+  const earlier = request.requestKey === null ? null : await findAftersaleByRequest(db, request.requestKey)
+  if (earlier) return resumeFiled(db, wechatPay, earlier, request.now)
   const rules = await loadAftersaleRules(db)
   const filed = await db.transaction(async (tx) => {
     const order = await memberOrder(tx, request.memberId, request.orderNo, true)
@@ -82,7 +96,16 @@ export async function fileAftersale(
       throw new AppError('AFTERSALE_WINDOW_CLOSED')
     }
     const lines = await refundableLines(tx, order.id, request.items)
-    const aftersaleNo = await insertAftersale(tx, { orderId: order.id, memberId: request.memberId, kind: request.kind, reason: request.reason, note: request.note ?? '', lines, now: request.now })
+    const aftersaleNo = await insertAftersale(tx, {
+      orderId: order.id,
+      memberId: request.memberId,
+      kind: request.kind,
+      reason: request.reason,
+      note: request.note ?? '',
+      lines,
+      requestKey: request.requestKey,
+      now: request.now
+    })
     const row = (await findAftersale(tx, aftersaleNo))!
     await addEvent(tx, row.id, { status: 'pending', actor: 'member', note: request.note || null, now: request.now })
     if (unshipped && rules.autoApproveUnshipped) {
@@ -99,6 +122,24 @@ export async function fileAftersale(
   })
   if (filed.toSend && (await sendRefund(db, wechatPay!, filed.toSend, request.now)) === 'refused') throw new AppError('PAYMENT_UNAVAILABLE')
   return aftersaleView(db, filed.aftersaleNo)
+}
+
+/**
+ * A request filed by an attempt that did not live to answer: its refund, if still processing, is
+ * asked of WeChat Pay again under the same refund number (which WeChat Pay treats as the same
+ * refund), and the request is answered as it stands.
+ */
+async function resumeFiled(db: Queryable, wechatPay: WechatPay | null, row: AftersaleRow, now: Date): Promise<Aftersale> {
+  if (row.refundNo && wechatPay) {
+    const { rows } = await db.query<RefundToSend & { status: string }>(
+      `SELECT o.order_no AS "orderNo", r.refund_no AS "refundNo", r.reason, r.amount, o.pay_amount AS total, r.status
+       FROM order_refunds r JOIN orders o ON o.id = r.order_id WHERE r.refund_no = $1`,
+      [row.refundNo]
+    )
+    const refund = rows[0]
+    if (refund.status === 'processing' && (await sendRefund(db, wechatPay, refund, now)) === 'refused') throw new AppError('PAYMENT_UNAVAILABLE')
+  }
+  return aftersaleView(db, row.aftersaleNo)
 }
 
 type Visible = (storeId: number | null) => boolean

@@ -63,7 +63,7 @@ export function registerOrderRoutes(app: FastifyInstance) {
       const member = await requireMember(db, session.userId)
       return confirmReceipt(db, { memberId: member.id, orderNo: input.params.orderNo, now })
     },
-    'POST /api/orders/:orderNo/refund': async ({ db, session, input, now }) => {
+    'POST /api/orders/:orderNo/refund': async ({ db, session, input, now, requestKey }) => {
       const member = await requireMember(db, session.userId)
       const order = await findOrder(db, input.params.orderNo)
       if (!order || order.memberId !== member.id) throw new AppError('ORDER_NOT_FOUND')
@@ -77,6 +77,7 @@ export function registerOrderRoutes(app: FastifyInstance) {
         reason: '其他',
         note: input.body.reason,
         refundReason: input.body.reason,
+        requestKey,
         now
       })
       return getOrder(db, null, member.id, order.orderNo, now)
