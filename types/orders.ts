@@ -69,6 +69,8 @@ export const OrderSchema = Type.Object({
   refunds: Type.Array(RefundSchema),
   createdAt: DateTime,
   paidAt: Type.Union([DateTime, Type.Null()]),
+  /** When it was received (确认收货 or automatically): the 售后 window runs from here. */
+  completedAt: Type.Union([DateTime, Type.Null()]),
   /** An unpaid order closes at this time. */
   expiresAt: DateTime
 })

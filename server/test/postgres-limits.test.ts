@@ -82,7 +82,7 @@ const accepts = (schema: JsonSchema, value: unknown) => {
 }
 
 /** Strings tried for a string schema with a pattern or lengths; the first one it accepts is used. */
-const SAMPLE_STRINGS = ['ab', 'SH001', 'abc-1', 'A23456', '12345678', 'D12345678', '13800138000', '1990-01-01', '1:1', 'a', '上海市 静安区']
+const SAMPLE_STRINGS = ['ab', 'SH001', 'abc-1', 'A23456', '12345678', 'D12345678', 'AS12345678', '13800138000', '1990-01-01', '1:1', 'a', '上海市 静安区']
 const SAMPLE_DATE_TIME = '2026-03-01T00:00:00Z'
 
 /**

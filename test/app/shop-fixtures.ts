@@ -54,6 +54,7 @@ export function order(overrides: Partial<Order> & Pick<Order, 'orderNo' | 'statu
     refunds: [],
     createdAt: '2026-03-10T02:30:00.000Z',
     paidAt: null,
+    completedAt: null,
     expiresAt: '2026-03-10T03:00:00.000Z',
     ...overrides
   }

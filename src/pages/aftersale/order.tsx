@@ -73,7 +73,7 @@ export function orderSteps(order: Order): TimelineStep[] {
   if (order.shipping) {
     steps.push({ key: 'shipped', title: '商家已发货', detail: `${order.shipping.carrier} ${order.shipping.trackingNo}`, at: order.shipping.shippedAt })
   }
-  const completedAt = (order as Order & { completedAt?: string | null }).completedAt ?? null
+  const { completedAt } = order
   if (order.status === 'completed' || completedAt) steps.push({ key: 'received', title: '已确认收货', at: completedAt })
   for (const refund of order.refunds) {
     const points = refund.pointsBack > 0 ? `，退回 ${formatPoints(refund.pointsBack)}` : ''

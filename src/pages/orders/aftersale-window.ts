@@ -55,7 +55,7 @@ const DAY_MS = 86_400_000
 export function aftersaleWindowOpen(order: Order, windowDays: number | null, now: Date = new Date()): boolean {
   if (order.status !== 'shipped' && order.status !== 'completed') return false
   if (readClosed().includes(order.orderNo)) return false
-  const completedAt = (order as Order & { completedAt?: string | null }).completedAt
+  const { completedAt } = order
   if (order.status === 'completed' && completedAt && windowDays !== null) {
     return now.getTime() <= new Date(completedAt).getTime() + windowDays * DAY_MS
   }

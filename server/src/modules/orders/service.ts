@@ -61,6 +61,7 @@ export async function toOrder(db: Queryable, row: OrderRow): Promise<Order> {
     refunds: await orderRefunds(db, row.id),
     createdAt: row.createdAt.toISOString(),
     paidAt: row.paidAt?.toISOString() ?? null,
+    completedAt: row.completedAt?.toISOString() ?? null,
     expiresAt: row.expiresAt.toISOString()
   }
 }
