@@ -170,7 +170,11 @@ test('运营 ships a paid order from the 订单 screen and approves a 售后 req
 
   const page = await consolePage()
   await page.goto(`${session.server.baseUrl}/admin/`)
-  if (await page.getByTestId('operator-name').isVisible({ timeout: 5000 }).catch(() => false)) await signOut(page)
+  // Whoever the previous test left signed in: wait until the page shows either them or the login
+  // form (isVisible does not wait), and sign them out first.
+  const signedIn = page.getByTestId('operator-name')
+  await signedIn.or(page.getByLabel('用户名')).first().waitFor()
+  if (await signedIn.isVisible()) await signOut(page)
   await signIn(page, OPS.username, OPS.password)
   await page.getByRole('link', { name: '订单' }).click()
   await page.getByPlaceholder('完整订单号').fill(toShip)
