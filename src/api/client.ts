@@ -1,4 +1,5 @@
 import type { ApiContract, ApiRouteKey, RouteInput, RouteOutput } from '../../types'
+import { canonicalJson } from '../../types/canonical-json'
 import { apiErrors, type ApiErrorCode } from '../../types/errors'
 import type { HttpRequest, Transport } from './transport'
 import type { TokenStore } from './session'
@@ -187,18 +188,6 @@ function toRequest(route: ApiRouteKey, input: RouteParts, idempotencyKey: string
 function newIdempotencyKey(): string {
   const random = () => Math.random().toString(36).slice(2, 10).padEnd(8, '0')
   return `${Date.now().toString(36)}-${random()}${random()}`
-}
-
-/** JSON with object keys sorted: the same input written in another order is the same action. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value) ?? 'null'
 }
 
 function toApiError(status: number, data: unknown): ApiError {

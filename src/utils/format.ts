@@ -8,24 +8,7 @@ dayjs.locale('zh-cn')
 /** China keeps one offset all year (no DST), so a fixed +08:00 is Asia/Shanghai without Intl data. */
 const SHANGHAI_OFFSET_MINUTES = 8 * 60
 
-const groupThousands = (n: number) => String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-
-/** 1250 → "1,250" (no Intl: the mini-program's JS engines do not all have it). */
-export function formatNumber(n: number): string {
-  return `${n < 0 ? '-' : ''}${groupThousands(n)}`
-}
-
-/** 1250 → "1,250 积分" */
-export function formatPoints(points: number): string {
-  return `${formatNumber(points)} 积分`
-}
-
-/** Integer fen → "¥12.30" */
-export function formatMoney(fen: number): string {
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(fen)
-  return `${sign}¥${groupThousands(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`
-}
+export { formatMoney, formatNumber, formatPoints } from '../../types/format'
 
 const inShanghai = (at: string | Date) => dayjs(at).utcOffset(SHANGHAI_OFFSET_MINUTES)
 

@@ -1,6 +1,7 @@
 import dayjs, { type Dayjs } from 'dayjs'
 import utc from 'dayjs/plugin/utc'
 import 'dayjs/locale/zh-cn'
+import { formatNumber } from '../../../types/format'
 
 dayjs.extend(utc)
 dayjs.locale('zh-cn')
@@ -8,28 +9,11 @@ dayjs.locale('zh-cn')
 /** China keeps one offset all year (no DST): a fixed +08:00 is Asia/Shanghai whatever the browser's zone. */
 const SHANGHAI_OFFSET_MINUTES = 8 * 60
 
-const groupThousands = (n: number) => String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')
-
-/** 1250 → "1,250" */
-export function formatNumber(n: number): string {
-  return `${n < 0 ? '-' : ''}${groupThousands(n)}`
-}
-
-/** 1250 → "1,250 积分" */
-export function formatPoints(points: number): string {
-  return `${formatNumber(points)} 积分`
-}
+export { formatMoney, formatNumber, formatPoints } from '../../../types/format'
 
 /** A change of points with its sign: +300 / -50 */
 export function formatPointsDelta(points: number): string {
   return `${points > 0 ? '+' : ''}${formatNumber(points)}`
-}
-
-/** Integer fen → "¥12.30" */
-export function formatMoney(fen: number): string {
-  const sign = fen < 0 ? '-' : ''
-  const abs = Math.abs(fen)
-  return `${sign}¥${groupThousands(Math.floor(abs / 100))}.${String(abs % 100).padStart(2, '0')}`
 }
 
 export const inShanghai = (at: string | Date) => dayjs(at).utcOffset(SHANGHAI_OFFSET_MINUTES)

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { canonicalJson } from '../../../types/canonical-json'
 import type { Queryable } from '../db'
 import { AppError } from './errors'
 
@@ -44,18 +45,6 @@ export async function runIdempotent<T>(db: Queryable, request: IdempotentRequest
 
 function hashPayload(route: string, payload: unknown): string {
   return createHash('sha256').update(route).update('\n').update(canonicalJson(payload)).digest('hex')
-}
-
-/** JSON with object keys sorted, so the same parameters in another order hash the same. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value) ?? 'null'
 }
 
 /** Keys are kept 48 hours (a client retries within minutes; the contract promises at least 24). */
