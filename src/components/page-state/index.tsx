@@ -2,6 +2,7 @@ import { View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button, Empty, Skeleton } from '@nutui/nutui-react-taro'
 import type { ReactNode } from 'react'
+import type { QueryView } from '../../utils/use-member-query'
 import './index.scss'
 
 /**
@@ -73,4 +74,20 @@ export function GoShoppingState({ title, description }: { title: string; descrip
       }
     />
   )
+}
+
+/**
+ * What a page shows while its member query has nothing to show yet: the skeleton, the error with
+ * 重试, or the join prompt with what the page offers members. A page writes
+ * `if (view.state !== 'ready') return <QueryFallback … />` and then has its data.
+ */
+export function QueryFallback({ view, onRetry, notMember, rows = 8 }: { view: Exclude<QueryView<unknown>, { state: 'ready' }>; onRetry: () => void; notMember: string; rows?: number }) {
+  switch (view.state) {
+    case 'loading':
+      return <LoadingSkeleton rows={rows} />
+    case 'error':
+      return <ErrorState message={view.message} onRetry={onRetry} />
+    case 'not-member':
+      return <NotMemberState description={notMember} />
+  }
 }

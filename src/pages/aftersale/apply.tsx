@@ -4,7 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import type { Aftersale, Order } from '../../../types'
 import { api, ApiError } from '../../api'
-import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
+import { EmptyState, QueryFallback } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
 import { useMemberQuery } from '../../utils/use-member-query'
 import { aftersaleWindowOpen, loadAftersaleRules, markWindowClosed } from '../orders/aftersale-window'
@@ -51,14 +51,7 @@ export default function AftersaleApplyPage() {
   // The server said the window has closed since the page was opened.
   const [closed, setClosed] = useState(false)
 
-  switch (view.state) {
-    case 'loading':
-      return <LoadingSkeleton rows={8} />
-    case 'error':
-      return <ErrorState message={view.message} onRetry={() => void load()} />
-    case 'not-member':
-      return <NotMemberState description='加入会员后即可在商城下单，申请售后' />
-  }
+  if (view.state !== 'ready') return <QueryFallback view={view} onRetry={() => void load()} notMember='加入会员后即可在商城下单，申请售后' />
   if (!view.data.found) {
     return (
       <EmptyState

@@ -4,7 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useRef, useState } from 'react'
 import type { Aftersale } from '../../../types'
 import { api, ApiError } from '../../api'
-import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
+import { EmptyState, QueryFallback } from '../../components/page-state'
 import { Timeline } from '../../components/timeline'
 import { messageOf } from '../../stores/member'
 import { formatDateTime, formatMoney, formatPoints } from '../../utils/format'
@@ -56,14 +56,7 @@ export default function AftersaleDetailPage() {
   })
   usePullDownReload(load)
 
-  switch (view.state) {
-    case 'loading':
-      return <LoadingSkeleton rows={8} />
-    case 'error':
-      return <ErrorState message={view.message} onRetry={() => void load()} />
-    case 'not-member':
-      return <NotMemberState description='加入会员后即可在商城下单，申请售后' />
-  }
+  if (view.state !== 'ready') return <QueryFallback view={view} onRetry={() => void load()} notMember='加入会员后即可在商城下单，申请售后' />
   if (!view.data.found) {
     return (
       <EmptyState

@@ -4,7 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import type { EntryCategory, PointsEntry, PointsSummary } from '../../../types'
 import { api } from '../../api'
-import { EmptyState, ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
+import { EmptyState, ErrorState, LoadingSkeleton, QueryFallback } from '../../components/page-state'
 import { messageOf } from '../../stores/member'
 import { formatDateTime, formatNumber } from '../../utils/format'
 import { askSubscribeConsent } from '../../utils/subscribe'
@@ -40,16 +40,7 @@ export default function PointsPage() {
     void history.reload()
   }
 
-  switch (view.state) {
-    case 'loading':
-      return <LoadingSkeleton rows={8} />
-    case 'error':
-      return <ErrorState message={view.message} onRetry={retryAll} />
-    case 'not-member':
-      return <NotMemberState description='加入会员即可领取入会积分，消费还能再得积分' />
-    case 'ready':
-      break
-  }
+  if (view.state !== 'ready') return <QueryFallback view={view} onRetry={retryAll} notMember='加入会员即可领取入会积分，消费还能再得积分' />
 
   const summary = view.data
   const setCredits = (reminderCredits: number) => setSummary((shown) => ({ ...shown, reminderCredits }))

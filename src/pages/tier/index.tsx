@@ -4,7 +4,7 @@ import { Button, Progress } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import type { MemberTier, TierDetail } from '../../../types'
 import { api } from '../../api'
-import { ErrorState, LoadingSkeleton, NotMemberState } from '../../components/page-state'
+import { QueryFallback } from '../../components/page-state'
 import { TierBadge } from '../../components/tier-badge'
 import { tierProgressPercent } from '../../components/tier-progress'
 import { messageOf } from '../../stores/member'
@@ -20,16 +20,7 @@ const recordNoticeConsent = api.action('POST /api/members/me/tier/notices')
 export default function TierPage() {
   const { view, load } = useMemberQuery(() => api('GET /api/members/me/tier'), [])
 
-  switch (view.state) {
-    case 'loading':
-      return <LoadingSkeleton rows={8} />
-    case 'error':
-      return <ErrorState message={view.message} onRetry={() => void load()} />
-    case 'not-member':
-      return <NotMemberState description='加入会员即可累积成长值，升级享更多积分和权益' />
-    case 'ready':
-      break
-  }
+  if (view.state !== 'ready') return <QueryFallback view={view} onRetry={() => void load()} notMember='加入会员即可累积成长值，升级享更多积分和权益' />
 
   const { data } = view
   return (
