@@ -1,7 +1,8 @@
-import { useState, type ReactNode } from 'react'
+import { useState, type Key, type ReactNode } from 'react'
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
-import { Button, Space, Typography } from 'antd'
+import { Button, Space, Table, Typography, type TableColumnsType } from 'antd'
 import { LeftOutlined, RightOutlined } from '@ant-design/icons'
+import { EmptyState, ErrorState } from './states'
 
 /**
  * A list the server pages by cursor. Cursors only go forward, so the ones already followed are
@@ -54,5 +55,51 @@ export function CursorPager({ pages, summary }: { pages: Pick<CursorPages, 'page
         </Space>
       )}
     </div>
+  )
+}
+
+/**
+ * A cursor-paged search result as a table: the failure with 重试, an empty result that says what
+ * to do next (or offers to clear the filters), rows that open on a click, and the pager.
+ */
+export function CursorTable<Row extends object>({
+  pages,
+  rowKey,
+  columns,
+  onOpen,
+  empty,
+  summary
+}: {
+  pages: Omit<CursorPages, 'query'> & { query: ReturnType<typeof useQuery<{ items: Row[]; nextCursor: string | null }>> }
+  rowKey: keyof Row & string
+  columns: TableColumnsType<Row>
+  onOpen: (row: Row) => void
+  empty: { filtered: boolean; none: string; noMatch: string; clearFilters: () => void }
+  summary?: ReactNode
+}) {
+  const { query } = pages
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+  return (
+    <>
+      <Table<Row>
+        rowKey={(row) => row[rowKey] as Key}
+        size="middle"
+        loading={query.isFetching}
+        dataSource={query.data?.items ?? []}
+        pagination={false}
+        scroll={{ x: 1100 }}
+        onRow={(row) => ({ onClick: () => onOpen(row), style: { cursor: 'pointer' } })}
+        locale={{
+          emptyText: query.isPending ? ' ' : (
+            <EmptyState
+              description={empty.filtered ? empty.noMatch : empty.none}
+              action={empty.filtered ? <Button onClick={empty.clearFilters}>清除筛选</Button> : undefined}
+            />
+          )
+        }}
+        columns={columns}
+      />
+      <CursorPager pages={pages} summary={summary} />
+    </>
   )
 }

@@ -1,13 +1,12 @@
 import { useMemo, useState } from 'react'
 import { useNavigate, useSearchParams } from 'react-router'
-import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography } from 'antd'
+import { App, Button, Card, DatePicker, Form, Input, Select, Space, Tag, Typography } from 'antd'
 import { DownloadOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons'
 import dayjs, { type Dayjs } from 'dayjs'
 import type { MemberFilters, MemberRow, MemberSort } from '../../../types'
 import { api, errorMessage, saveFile } from '../api/client'
-import { CursorPager, useCursorPages } from '../components/paging'
+import { CursorTable, useCursorPages } from '../components/paging'
 import { PageHeader } from '../components/PageHeader'
-import { EmptyState, ErrorState } from '../components/states'
 import { formatDateTime, formatNumber, inShanghai, shanghaiDayEnd, shanghaiDayStart } from '../lib/format'
 import { useStoreOptions, useTiers } from '../lib/queries'
 
@@ -176,42 +175,25 @@ export default function MembersPage() {
           </Space>
         }
       >
-        {query.isError ? (
-          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-        ) : (
-          <>
-            <Table<MemberRow>
-              rowKey="memberNo"
-              size="middle"
-              loading={query.isFetching}
-              dataSource={query.data?.items ?? []}
-              pagination={false}
-              scroll={{ x: 1100 }}
-              onRow={(row) => ({ onClick: () => navigate(`/members/${row.memberNo}`), style: { cursor: 'pointer' } })}
-              locale={{
-                emptyText: query.isPending ? ' ' : (
-                  <EmptyState
-                    description={filtered ? '没有符合条件的会员，试试放宽筛选条件' : '还没有会员。把门店码贴在收银台，顾客扫码即可入会'}
-                    action={filtered ? <Button onClick={reset}>清除筛选</Button> : undefined}
-                  />
-                )
-              }}
-              columns={[
-                { title: '会员号', dataIndex: 'memberNo', width: 120, render: (v: string) => <Typography.Link>{v}</Typography.Link> },
-                { title: '昵称', dataIndex: 'nickname', width: 140, render: (v: string | null) => v ?? <Typography.Text type="secondary">未设置</Typography.Text> },
-                { title: '等级', dataIndex: ['tier', 'name'], width: 90, render: (v: string) => <Tag color="gold">{v}</Tag> },
-                { title: '积分', dataIndex: 'balance', width: 100, align: 'right', render: (v: number) => formatNumber(v) },
-                { title: '待生效', dataIndex: 'pending', width: 90, align: 'right', render: (v: number) => (v ? formatNumber(v) : '—') },
-                { title: '成长值', dataIndex: 'growth', width: 90, align: 'right', render: (v: number) => formatNumber(v) },
-                { title: '门店', dataIndex: 'store', render: (v: MemberRow['store']) => v?.name ?? '—' },
-                { title: '导购', dataIndex: 'staff', width: 100, render: (v: MemberRow['staff']) => v?.name ?? '—' },
-                { title: '标签', dataIndex: 'tags', render: (tags: string[]) => tags.map((t) => <Tag key={t}>{t}</Tag>) },
-                { title: '入会时间', dataIndex: 'joinedAt', width: 150, render: (v: string) => formatDateTime(v) }
-              ]}
-            />
-            <CursorPager pages={pages} summary={query.data ? `共 ${formatNumber(query.data.total)} 位会员 · 每页 20 位` : undefined} />
-          </>
-        )}
+        <CursorTable<MemberRow>
+          pages={pages}
+          rowKey="memberNo"
+          onOpen={(row) => navigate(`/members/${row.memberNo}`)}
+          empty={{ filtered, none: '还没有会员。把门店码贴在收银台，顾客扫码即可入会', noMatch: '没有符合条件的会员，试试放宽筛选条件', clearFilters: reset }}
+          summary={query.data ? `共 ${formatNumber(query.data.total)} 位会员 · 每页 20 位` : undefined}
+          columns={[
+            { title: '会员号', dataIndex: 'memberNo', width: 120, render: (v: string) => <Typography.Link>{v}</Typography.Link> },
+            { title: '昵称', dataIndex: 'nickname', width: 140, render: (v: string | null) => v ?? <Typography.Text type="secondary">未设置</Typography.Text> },
+            { title: '等级', dataIndex: ['tier', 'name'], width: 90, render: (v: string) => <Tag color="gold">{v}</Tag> },
+            { title: '积分', dataIndex: 'balance', width: 100, align: 'right', render: (v: number) => formatNumber(v) },
+            { title: '待生效', dataIndex: 'pending', width: 90, align: 'right', render: (v: number) => (v ? formatNumber(v) : '—') },
+            { title: '成长值', dataIndex: 'growth', width: 90, align: 'right', render: (v: number) => formatNumber(v) },
+            { title: '门店', dataIndex: 'store', render: (v: MemberRow['store']) => v?.name ?? '—' },
+            { title: '导购', dataIndex: 'staff', width: 100, render: (v: MemberRow['staff']) => v?.name ?? '—' },
+            { title: '标签', dataIndex: 'tags', render: (tags: string[]) => tags.map((t) => <Tag key={t}>{t}</Tag>) },
+            { title: '入会时间', dataIndex: 'joinedAt', width: 150, render: (v: string) => formatDateTime(v) }
+          ]}
+        />
       </Card>
     </>
   )

@@ -1,14 +1,13 @@
 import { useMemo, useState } from 'react'
 import { Link, useNavigate, useSearchParams } from 'react-router'
-import { App, Badge, Button, Card, DatePicker, Form, Input, Select, Space, Table, Typography } from 'antd'
+import { App, Badge, Button, Card, DatePicker, Form, Input, Select, Space, Typography } from 'antd'
 import { DownloadOutlined, ReloadOutlined, SearchOutlined, SendOutlined } from '@ant-design/icons'
 import dayjs, { type Dayjs } from 'dayjs'
 import type { OrderStatus } from '../../../../types'
 import type { AdminOrderRow, OrderFilters } from '../../../../types/order-admin'
 import { api, errorMessage, saveFile } from '../../api/client'
-import { CursorPager, useCursorPages } from '../../components/paging'
+import { CursorTable, useCursorPages } from '../../components/paging'
 import { PageHeader } from '../../components/PageHeader'
-import { EmptyState, ErrorState } from '../../components/states'
 import { formatDateTime, formatMoney, formatNumber, inShanghai, shanghaiDayEnd, shanghaiDayStart } from '../../lib/format'
 import { orderStatusName } from '../../lib/labels'
 import { useStoreOptions } from '../../lib/queries'
@@ -178,126 +177,109 @@ export default function OrdersPage() {
           ) : undefined
         }
       >
-        {query.isError ? (
-          <ErrorState error={query.error} onRetry={() => void query.refetch()} />
-        ) : (
-          <>
-            <Table<AdminOrderRow>
-              rowKey="orderNo"
-              size="middle"
-              loading={query.isFetching}
-              dataSource={query.data?.items ?? []}
-              pagination={false}
-              scroll={{ x: 1100 }}
-              onRow={(row) => ({ onClick: () => navigate(`/orders/${row.orderNo}`), style: { cursor: 'pointer' } })}
-              locale={{
-                emptyText: query.isPending ? ' ' : (
-                  <EmptyState
-                    description={filtered ? '没有符合条件的订单，试试放宽筛选条件' : '还没有订单。会员在小程序商城下单后会出现在这里'}
-                    action={filtered ? <Button onClick={reset}>清除筛选</Button> : undefined}
-                  />
+        <CursorTable<AdminOrderRow>
+          pages={pages}
+          rowKey="orderNo"
+          onOpen={(row) => navigate(`/orders/${row.orderNo}`)}
+          empty={{ filtered, none: '还没有订单。会员在小程序商城下单后会出现在这里', noMatch: '没有符合条件的订单，试试放宽筛选条件', clearFilters: reset }}
+          summary={total ? `${total} · 每页 20 单` : undefined}
+          columns={[
+            {
+              title: '订单',
+              dataIndex: 'orderNo',
+              width: 200,
+              render: (v: string, row) => (
+                <span>
+                  <Typography.Link>{v}</Typography.Link>
+                  <br />
+                  <Typography.Text type="secondary">{formatDateTime(row.createdAt)}</Typography.Text>
+                </span>
+              )
+            },
+            {
+              title: '会员 / 门店',
+              dataIndex: 'memberNo',
+              width: 170,
+              render: (v: string, row) => (
+                <span>
+                  {can('members:read') ? (
+                    <Link to={`/members/${v}`} onClick={(e) => e.stopPropagation()}>
+                      {v}
+                    </Link>
+                  ) : (
+                    v
+                  )}
+                  <br />
+                  <Typography.Text type="secondary">{row.store?.name ?? '线上'}</Typography.Text>
+                </span>
+              )
+            },
+            { title: '商品', dataIndex: 'itemsSummary', ellipsis: { showTitle: true } },
+            { title: '实付', dataIndex: 'payAmount', width: 100, align: 'right', render: (v: number) => formatMoney(v) },
+            {
+              title: '收货人',
+              dataIndex: 'consignee',
+              width: 130,
+              render: (c: AdminOrderRow['consignee']) => (
+                <span>
+                  {c.name}
+                  <br />
+                  <Typography.Text type="secondary">{c.phone}</Typography.Text>
+                </span>
+              )
+            },
+            {
+              title: '状态',
+              dataIndex: 'status',
+              width: 120,
+              render: (v: OrderStatus, row) => (
+                <Space size={4} direction="vertical">
+                  <OrderStatusTag status={v} />
+                  {row.openAftersales > 0 && <Badge status="warning" text={`售后 ${row.openAftersales}`} />}
+                  {row.refundedAmount > 0 && <Typography.Text type="secondary" style={{ fontSize: 12 }}>已退 {formatMoney(row.refundedAmount)}</Typography.Text>}
+                </Space>
+              )
+            },
+            {
+              title: '物流',
+              dataIndex: 'shipping',
+              width: 160,
+              render: (v: AdminOrderRow['shipping']) =>
+                v ? (
+                  <span>
+                    {v.carrier}
+                    <br />
+                    <Typography.Text type="secondary">{v.trackingNo}</Typography.Text>
+                  </span>
+                ) : (
+                  '—'
                 )
-              }}
-              columns={[
-                {
-                  title: '订单',
-                  dataIndex: 'orderNo',
-                  width: 200,
-                  render: (v: string, row) => (
-                    <span>
-                      <Typography.Link>{v}</Typography.Link>
-                      <br />
-                      <Typography.Text type="secondary">{formatDateTime(row.createdAt)}</Typography.Text>
-                    </span>
-                  )
-                },
-                {
-                  title: '会员 / 门店',
-                  dataIndex: 'memberNo',
-                  width: 170,
-                  render: (v: string, row) => (
-                    <span>
-                      {can('members:read') ? (
-                        <Link to={`/members/${v}`} onClick={(e) => e.stopPropagation()}>
-                          {v}
-                        </Link>
-                      ) : (
-                        v
-                      )}
-                      <br />
-                      <Typography.Text type="secondary">{row.store?.name ?? '线上'}</Typography.Text>
-                    </span>
-                  )
-                },
-                { title: '商品', dataIndex: 'itemsSummary', ellipsis: { showTitle: true } },
-                { title: '实付', dataIndex: 'payAmount', width: 100, align: 'right', render: (v: number) => formatMoney(v) },
-                {
-                  title: '收货人',
-                  dataIndex: 'consignee',
-                  width: 130,
-                  render: (c: AdminOrderRow['consignee']) => (
-                    <span>
-                      {c.name}
-                      <br />
-                      <Typography.Text type="secondary">{c.phone}</Typography.Text>
-                    </span>
-                  )
-                },
-                {
-                  title: '状态',
-                  dataIndex: 'status',
-                  width: 120,
-                  render: (v: OrderStatus, row) => (
-                    <Space size={4} direction="vertical">
-                      <OrderStatusTag status={v} />
-                      {row.openAftersales > 0 && <Badge status="warning" text={`售后 ${row.openAftersales}`} />}
-                      {row.refundedAmount > 0 && <Typography.Text type="secondary" style={{ fontSize: 12 }}>已退 {formatMoney(row.refundedAmount)}</Typography.Text>}
-                    </Space>
-                  )
-                },
-                {
-                  title: '物流',
-                  dataIndex: 'shipping',
-                  width: 160,
-                  render: (v: AdminOrderRow['shipping']) =>
-                    v ? (
-                      <span>
-                        {v.carrier}
-                        <br />
-                        <Typography.Text type="secondary">{v.trackingNo}</Typography.Text>
-                      </span>
-                    ) : (
-                      '—'
-                    )
-                },
-                ...(writable
-                  ? [
-                      {
-                        title: '操作',
-                        key: 'actions',
-                        width: 80,
-                        fixed: 'right' as const,
-                        render: (_: unknown, row: AdminOrderRow) =>
-                          row.status === 'paid' ? (
-                            <Button
-                              type="link"
-                              size="small"
-                              onClick={(e) => {
-                                e.stopPropagation()
-                                setShipping(shipTargetOf(row))
-                              }}
-                            >
-                              发货
-                            </Button>
-                          ) : null
-                      }
-                    ]
-                  : [])
-              ]}
-            />
-            <CursorPager pages={pages} summary={total ? `${total} · 每页 20 单` : undefined} />
-          </>
-        )}
+            },
+            ...(writable
+              ? [
+                  {
+                    title: '操作',
+                    key: 'actions',
+                    width: 80,
+                    fixed: 'right' as const,
+                    render: (_: unknown, row: AdminOrderRow) =>
+                      row.status === 'paid' ? (
+                        <Button
+                          type="link"
+                          size="small"
+                          onClick={(e) => {
+                            e.stopPropagation()
+                            setShipping(shipTargetOf(row))
+                          }}
+                        >
+                          发货
+                        </Button>
+                      ) : null
+                  }
+                ]
+              : [])
+          ]}
+        />
       </Card>
       <ShipModal target={shipping} onClose={() => setShipping(null)} />
       <BatchShipModal open={batchOpen} onClose={() => setBatchOpen(false)} />
